@@ -1,0 +1,98 @@
+# Consort — the README's commands.
+#   make run    serve the app on SQLite at http://127.0.0.1:3000 (installs the build tools first)
+#   make test   install what the tests need, build, run every test (Rust on SQLite and
+#               PostgreSQL, Playwright on SQLite and PostgreSQL) and print the WASM size
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO_LEPTOS_VERSION := 0.3.10
+WASM_BINDGEN_VERSION := 0.2.130
+# wasm-opt from npm's binaryen (Debian's corrupts the release WASM) must come first.
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CONSORT_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+# The size budget of the compressed WASM bundle, in bytes (brotli).
+WASM_BUDGET_BROTLI := 256000
+
+.PHONY: help setup tools npm system-packages build run test test-rust e2e wasm-size lint fmt clean
+
+help:
+	@echo "make run    serve Consort on SQLite at http://127.0.0.1:3000"
+	@echo "make test   install test dependencies and run every test"
+	@echo "make lint   cargo fmt --check and clippy for the server and the browser builds"
+
+## Tools -------------------------------------------------------------------
+
+tools:
+	@command -v cargo >/dev/null || { echo "Rust is required: https://rustup.rs"; exit 1; }
+	@command -v npm >/dev/null || { echo "Node.js and npm are required"; exit 1; }
+	rustup target add wasm32-unknown-unknown >/dev/null
+	@if ! cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)"; then \
+		echo "Installing cargo-leptos $(CARGO_LEPTOS_VERSION) (about 15 minutes, once)"; \
+		cargo install cargo-leptos@$(CARGO_LEPTOS_VERSION) --locked; \
+	fi
+	@if ! wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)"; then \
+		echo "Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
+		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force || scripts/install-wasm-bindgen.sh $(WASM_BINDGEN_VERSION); \
+	fi
+
+npm: end2end/node_modules/.package-lock.json
+
+end2end/node_modules/.package-lock.json: end2end/package.json end2end/package-lock.json
+	cd end2end && npm ci --no-audit --no-fund
+	@touch $@
+
+setup: tools npm
+
+# Chromium for Playwright, brotli to measure the bundle, aiosmtpd as a real SMTP server in tests.
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v brotli >/dev/null || missing="$$missing brotli"; \
+	/usr/bin/python3 -c "import aiosmtpd" 2>/dev/null || missing="$$missing python3-aiosmtpd"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing$$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] && echo "" || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+## Build and run -----------------------------------------------------------
+
+build: setup
+	cargo leptos build --release
+
+run: build
+	@echo "Consort on SQLite (data/consort.db): http://127.0.0.1:3000 — mail goes to http://127.0.0.1:3000/dev/mailbox"
+	LEPTOS_SITE_ROOT=target/site ./target/release/consort
+
+## Tests -------------------------------------------------------------------
+
+test: setup system-packages build wasm-size test-rust e2e
+	@echo "All tests passed."
+
+# The Rust tests share the release build's dependencies (no second compile).
+test-rust:
+	cargo test --release --features ssr -- --test-threads 4
+
+e2e:
+	end2end/run.sh sqlite
+	end2end/run.sh postgres
+
+wasm-size:
+	@wasm=target/site/pkg/consort.wasm; \
+	raw=$$(stat -c %s $$wasm); gz=$$(gzip -9c $$wasm | wc -c); br=$$(brotli -c -q 11 $$wasm | wc -c); \
+	printf "WASM bundle: %d bytes raw, %d gzip, %d brotli (budget %d brotli)\n" $$raw $$gz $$br $(WASM_BUDGET_BROTLI); \
+	if [ $$br -gt $(WASM_BUDGET_BROTLI) ]; then echo "WASM bundle over budget"; exit 1; fi
+
+lint: tools
+	cargo fmt --check
+	cargo clippy --features ssr --all-targets -- -D warnings
+	cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+fmt:
+	cargo fmt
+
+clean:
+	cargo clean
+	rm -rf end2end/node_modules end2end/test-results end2end/playwright-report

@@ -1,0 +1,49 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { hydrated, newPerson, signUp } from './helpers';
+
+async function expectNoViolations(page: Page, what: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  expect(summary, `accessibility violations on ${what}`).toEqual([]);
+}
+
+test('signed-out pages have no accessibility violations', async ({ page }) => {
+  for (const path of ['/', '/signup', '/login', '/forgot-password', '/reset-password?token=forged', '/no-such-page', '/dev/mailbox']) {
+    await page.goto(path);
+    if (path !== '/dev/mailbox') await hydrated(page);
+    await expectNoViolations(page, path);
+  }
+});
+
+test('signed-in pages and forms with errors have no accessibility violations', async ({ page }) => {
+  const fay = newPerson('fay');
+  await signUp(page, fay);
+  await hydrated(page);
+  await expectNoViolations(page, 'organization home');
+  await page.getByLabel(`Account menu for ${fay.name}`).click();
+  await expectNoViolations(page, 'open user menu');
+  await page.getByRole('link', { name: 'Account settings' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Account settings' })).toBeVisible();
+  await hydrated(page);
+  await expectNoViolations(page, 'account settings');
+
+  await page.goto('/dev/mailbox');
+  await page.getByRole('link', { name: /Welcome to Consort/ }).first().click();
+  await expectNoViolations(page, 'a mail in the development mailbox');
+
+  await page.goto('/signup');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Create organization' }).click();
+  await expect(page.getByText('Enter your name.')).toBeVisible();
+  await expectNoViolations(page, 'sign-up with errors');
+});
+
+test('the layout works on a narrow screen', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 740 });
+  const gus = newPerson('gus');
+  await signUp(page, gus);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width).toBeLessThanOrEqual(375);
+  await expect(page.getByLabel(`Account menu for ${gus.name}`)).toBeVisible();
+});

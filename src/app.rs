@@ -1,0 +1,71 @@
+//! The HTML shell, the root component and the route table.
+
+use crate::components::hydration::HydrationMarker;
+use crate::pages::{
+    account::AccountPage, forgot_password::ForgotPasswordPage, home::HomePage, login::LoginPage,
+    not_found::NotFound, org_home::OrgHomePage, org_layout::OrgLayout,
+    reset_password::ResetPasswordPage, signup::SignUpPage,
+};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_page_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Pages allow only their own files, this response's inline scripts and WebAssembly.
+#[cfg(feature = "ssr")]
+fn set_page_security_policy() {
+    use http::header::{CONTENT_SECURITY_POLICY, HeaderValue};
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    if let Ok(value) = HeaderValue::from_str(&crate::web::security::page_csp(&nonce)) {
+        response.insert_header(CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="consort" href="/pkg/consort.css" />
+        <Title formatter=|title: String| if title.is_empty() { "Consort".to_string() } else { format!("{title} · Consort") } />
+        <HydrationMarker />
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                <Route path=path!("signup") view=SignUpPage />
+                <Route path=path!("login") view=LoginPage />
+                <Route path=path!("forgot-password") view=ForgotPasswordPage />
+                <Route path=path!("reset-password") view=ResetPasswordPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("o/:slug") view=OrgLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=OrgHomePage />
+                    <Route path=path!("account") view=AccountPage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,9 @@
+//! Authentication: password hashing, tokens, sessions, the client and the
+//! current actor, and log-in rate limits.
+
+pub mod actor;
+pub mod client;
+pub mod password;
+pub mod rate_limit;
+pub mod session;
+pub mod token;

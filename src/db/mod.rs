@@ -1,0 +1,179 @@
+//! The database: SQLite (embedded, the default) or PostgreSQL, chosen at run time
+//! by the URL. One file per area turns rows into domain values; SQL text is shared
+//! between the two where it can be (`$1` placeholders everywhere).
+
+pub mod audit;
+pub mod organizations;
+pub mod outbox;
+pub mod resets;
+pub mod sessions;
+pub mod users;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same expression against whichever pool `db` holds. The expression is
+/// compiled once per backend, so generic sqlx code (query builders, transactions)
+/// is written once.
+macro_rules! on_db {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_db;
+
+/// Why the database could not be opened, in one line a person can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error(
+        "unsupported DATABASE_URL {0:?}: use sqlite://path/to/file.db or postgres://user@host/database"
+    )]
+    UnsupportedUrl(String),
+    #[error(
+        "the directory {0:?} for the SQLite database does not exist: create it or point DATABASE_URL elsewhere"
+    )]
+    MissingDirectory(String),
+    #[error("cannot open the database at {url}: {source}")]
+    Open { url: String, source: sqlx::Error },
+    #[error("cannot apply the database migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub const DEFAULT_SQLITE_DIR: &str = "data";
+
+impl Db {
+    /// Opens (creating an SQLite file if missing) and migrates.
+    pub async fn connect(url: &str) -> Result<Db, ConnectError> {
+        let db = if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            Db::Sqlite(open_sqlite(url, path).await?)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Db::Postgres(open_postgres(url).await?)
+        } else {
+            return Err(ConnectError::UnsupportedUrl(redact(url)));
+        };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        match self {
+            Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await,
+            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await,
+        }
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    /// A trivial round trip, for health checks.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        on_db!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))
+    }
+
+    pub async fn close(&self) {
+        on_db!(self, pool => pool.close().await)
+    }
+}
+
+async fn open_sqlite(url: &str, path: &str) -> Result<SqlitePool, ConnectError> {
+    let file = path.split('?').next().unwrap_or(path);
+    if file != ":memory:" {
+        let dir = Path::new(file)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty());
+        if let Some(dir) = dir {
+            if !dir.exists() {
+                if dir == Path::new(DEFAULT_SQLITE_DIR) {
+                    std::fs::create_dir_all(dir).map_err(|e| ConnectError::Open {
+                        url: url.into(),
+                        source: sqlx::Error::Io(e),
+                    })?;
+                } else {
+                    return Err(ConnectError::MissingDirectory(dir.display().to_string()));
+                }
+            }
+        }
+    }
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(|source| ConnectError::Open {
+            url: url.into(),
+            source,
+        })?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(Duration::from_secs(10))
+        .foreign_keys(true);
+    SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+        .map_err(|source| ConnectError::Open {
+            url: url.into(),
+            source,
+        })
+}
+
+async fn open_postgres(url: &str) -> Result<PgPool, ConnectError> {
+    let options = PgConnectOptions::from_str(url).map_err(|source| ConnectError::Open {
+        url: redact(url),
+        source,
+    })?;
+    PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options)
+        .await
+        .map_err(|source| ConnectError::Open {
+            url: redact(url),
+            source,
+        })
+}
+
+/// The URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// The current time at the precision both backends store (microseconds), so a
+/// value read back equals the value written.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// A new time-ordered id.
+pub fn new_id() -> uuid::Uuid {
+    uuid::Uuid::now_v7()
+}
+
+/// True when the error is a unique-constraint violation.
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
+}

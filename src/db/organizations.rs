@@ -1,0 +1,157 @@
+//! Organizations and memberships, and sign-up's one transaction that creates a
+//! user, their organization and the owner membership together.
+
+use super::{Db, is_unique_violation, new_id, now, on_db};
+use crate::domain::organization::slug_candidate;
+use crate::domain::policy::MembershipFacts;
+use crate::domain::role::{MemberStatus, MembershipKind, Role};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OrganizationRow {
+    pub id: Uuid,
+    pub name: String,
+    pub slug: String,
+    pub invitation_lifetime_secs: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+struct MembershipRow {
+    organization_id: Uuid,
+    kind: String,
+    role: String,
+    status: String,
+}
+
+impl MembershipRow {
+    fn facts(self) -> Option<MembershipFacts> {
+        Some(MembershipFacts {
+            organization_id: self.organization_id,
+            kind: MembershipKind::parse(&self.kind)?,
+            role: Role::parse(&self.role)?,
+            status: MemberStatus::parse(&self.status)?,
+        })
+    }
+}
+
+/// What sign-up stores.
+pub struct NewAccount<'a> {
+    pub email: &'a str,
+    pub email_key: &'a str,
+    pub name: &'a str,
+    pub password_hash: &'a str,
+    pub organization_name: &'a str,
+    pub slug_base: &'a str,
+}
+
+pub struct CreatedAccount {
+    pub user_id: Uuid,
+    pub organization_id: Uuid,
+    pub slug: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateAccountError {
+    #[error("email already registered")]
+    EmailTaken,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+const SLUG_ATTEMPTS: u32 = 50;
+
+/// Creates the user, the organization (with the first free slug) and the owner
+/// membership in one transaction: all three or none.
+pub async fn create_account(
+    db: &Db,
+    new: &NewAccount<'_>,
+) -> Result<CreatedAccount, CreateAccountError> {
+    let user_id = new_id();
+    let organization_id = new_id();
+    let at = now();
+    on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO users (id, email, email_key, name, password_hash, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        )
+        .bind(user_id).bind(new.email).bind(new.email_key).bind(new.name).bind(new.password_hash).bind(at)
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Err(e) if is_unique_violation(&e) => return Err(CreateAccountError::EmailTaken),
+            other => other?,
+        };
+        let mut slug = None;
+        for attempt in 0..SLUG_ATTEMPTS {
+            let candidate = slug_candidate(new.slug_base, attempt);
+            let free: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM organizations WHERE slug = $1")
+                .bind(&candidate).fetch_optional(&mut *tx).await?;
+            if free.is_none() {
+                slug = Some(candidate);
+                break;
+            }
+        }
+        let slug = slug.unwrap_or_else(|| format!("{}-{}", new.slug_base, &organization_id.simple().to_string()[24..]));
+        sqlx::query("INSERT INTO organizations (id, name, slug, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(organization_id).bind(new.organization_name).bind(&slug).bind(at)
+            .execute(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO memberships (id, organization_id, user_id, kind, role, status, created_at, updated_at)
+             VALUES ($1, $2, $3, 'team', 'owner', 'active', $4, $4)",
+        )
+        .bind(new_id()).bind(organization_id).bind(user_id).bind(at)
+        .execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(CreatedAccount { user_id, organization_id, slug })
+    })
+}
+
+pub async fn find_by_slug(db: &Db, slug: &str) -> Result<Option<OrganizationRow>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(
+        "SELECT id, name, slug, invitation_lifetime_secs, created_at FROM organizations WHERE slug = $1",
+    ).bind(slug).fetch_optional(pool).await)
+}
+
+/// The user's membership in one organization, whatever its status.
+pub async fn membership(
+    db: &Db,
+    organization_id: Uuid,
+    user_id: Uuid,
+) -> Result<Option<MembershipFacts>, sqlx::Error> {
+    let row: Option<MembershipRow> = on_db!(db, pool => sqlx::query_as(
+        "SELECT organization_id, kind, role, status FROM memberships WHERE organization_id = $1 AND user_id = $2",
+    ).bind(organization_id).bind(user_id).fetch_optional(pool).await)?;
+    Ok(row.and_then(MembershipRow::facts))
+}
+
+/// An organization the user belongs to, as listed in the organization switcher.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct UserOrganizationRow {
+    pub name: String,
+    pub slug: String,
+    pub kind: String,
+    pub role: String,
+    pub status: String,
+}
+
+/// Every organization the user has a membership in, active ones first, by name.
+pub async fn for_user(db: &Db, user_id: Uuid) -> Result<Vec<UserOrganizationRow>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(
+        "SELECT o.name, o.slug, m.kind, m.role, m.status
+         FROM memberships m JOIN organizations o ON o.id = m.organization_id
+         WHERE m.user_id = $1
+         ORDER BY CASE WHEN m.status = 'active' THEN 0 ELSE 1 END, o.name",
+    ).bind(user_id).fetch_all(pool).await)
+}
+
+/// Active members, by kind: (team members, partners).
+pub async fn member_counts(db: &Db, organization_id: Uuid) -> Result<(i64, i64), sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(
+        "SELECT COALESCE(SUM(CASE WHEN kind = 'team' THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN kind = 'partner' THEN 1 ELSE 0 END), 0)
+         FROM memberships WHERE organization_id = $1 AND status = 'active'",
+    ).bind(organization_id).fetch_one(pool).await)
+}

@@ -1,0 +1,33 @@
+//! Users: accounts with an email, a name and a password hash.
+
+use super::{Db, now, on_db};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// A user row. The password hash stays on the server: this type is never serialised.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub created_at: DateTime<Utc>,
+}
+
+const COLUMNS: &str = "id, email, name, password_hash, created_at";
+
+pub async fn find_by_email_key(db: &Db, email_key: &str) -> Result<Option<UserRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE email_key = $1");
+    on_db!(db, pool => sqlx::query_as(&sql).bind(email_key).fetch_optional(pool).await)
+}
+
+pub async fn find(db: &Db, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
+    on_db!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)
+}
+
+pub async fn update_name(db: &Db, id: Uuid, name: &str) -> Result<(), sqlx::Error> {
+    on_db!(db, pool => sqlx::query("UPDATE users SET name = $1, updated_at = $2 WHERE id = $3")
+        .bind(name).bind(now()).bind(id).execute(pool).await.map(|_| ()))?;
+    Ok(())
+}

@@ -1,0 +1,84 @@
+//! What the signed-in pages show about a person and their organizations.
+
+use super::role::{MemberStatus, MembershipKind, Role};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The signed-in person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub name: String,
+    pub email: String,
+    pub member_since: DateTime<Utc>,
+}
+
+/// One organization the person belongs to (the organization switcher).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationSummary {
+    pub name: String,
+    pub slug: String,
+    pub kind: MembershipKind,
+    pub role: Role,
+    pub status: MemberStatus,
+}
+
+/// An organization as its members see it on its home page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationOverview {
+    pub name: String,
+    pub slug: String,
+    pub created_at: DateTime<Utc>,
+    pub your_role: Role,
+    pub your_kind: MembershipKind,
+    pub team_members: i64,
+    pub partners: i64,
+    pub invitation_lifetime_secs: i64,
+}
+
+impl OrganizationOverview {
+    pub fn member_count(&self) -> i64 {
+        self.team_members + self.partners
+    }
+}
+
+/// Everything the signed-in frame of an organization needs: who you are, where
+/// you are, and where else you could be.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationShell {
+    pub viewer: Viewer,
+    pub organization: OrganizationOverview,
+    pub organizations: Vec<OrganizationSummary>,
+}
+
+/// One line of an account's security activity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    pub what: String,
+    pub ip: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// Describes an invitation lifetime in words: "7 days", "48 hours", "1 hour".
+pub fn describe_lifetime(secs: i64) -> String {
+    let hours = secs / 3600;
+    if hours >= 24 && hours % 24 == 0 && hours != 48 {
+        let days = hours / 24;
+        format!("{days} day{}", if days == 1 { "" } else { "s" })
+    } else {
+        format!("{hours} hour{}", if hours == 1 { "" } else { "s" })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifetimes_read_naturally() {
+        assert_eq!(describe_lifetime(7 * 86400), "7 days");
+        assert_eq!(describe_lifetime(48 * 3600), "48 hours");
+        assert_eq!(describe_lifetime(86400), "1 day");
+        assert_eq!(describe_lifetime(3600), "1 hour");
+        assert_eq!(describe_lifetime(5 * 3600), "5 hours");
+    }
+}

@@ -1,0 +1,146 @@
+//! Who may do what. One pure function, [`allowed`], decides every action of
+//! every server function; it denies by default.
+
+use super::role::{MemberStatus, MembershipKind, Role};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Every action a server function performs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Action {
+    // Anyone, signed in or not.
+    SignUp,
+    LogIn,
+    RequestPasswordReset,
+    ResetPassword,
+    // The signed-in person, on their own account.
+    LogOut,
+    ViewAccount,
+    UpdateProfile,
+    ChangePassword,
+    // Inside one organization.
+    ViewOrganization,
+}
+
+impl Action {
+    pub const ALL: [Action; 9] = [
+        Action::SignUp,
+        Action::LogIn,
+        Action::RequestPasswordReset,
+        Action::ResetPassword,
+        Action::LogOut,
+        Action::ViewAccount,
+        Action::UpdateProfile,
+        Action::ChangePassword,
+        Action::ViewOrganization,
+    ];
+
+    fn scope(self) -> Scope {
+        match self {
+            Action::SignUp
+            | Action::LogIn
+            | Action::RequestPasswordReset
+            | Action::ResetPassword => Scope::Public,
+            Action::LogOut
+            | Action::ViewAccount
+            | Action::UpdateProfile
+            | Action::ChangePassword => Scope::OwnAccount,
+            Action::ViewOrganization => Scope::Organization,
+        }
+    }
+
+    /// The least role that may perform an organization action.
+    fn minimum_role(self) -> Option<Role> {
+        match self {
+            Action::ViewOrganization => Some(Role::User),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scope {
+    Public,
+    OwnAccount,
+    Organization,
+}
+
+/// What the server knows about a membership, for policy decisions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembershipFacts {
+    pub organization_id: Uuid,
+    pub kind: MembershipKind,
+    pub role: Role,
+    pub status: MemberStatus,
+}
+
+/// The person asking, as the server sees them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<Uuid>,
+    /// The actor's membership in the organization the request is about, if any
+    /// (whatever organization the caller claims it is in).
+    pub membership: Option<MembershipFacts>,
+}
+
+impl Actor {
+    pub fn anonymous() -> Actor {
+        Actor::default()
+    }
+
+    pub fn user(user_id: Uuid) -> Actor {
+        Actor {
+            user_id: Some(user_id),
+            membership: None,
+        }
+    }
+}
+
+/// What an action is performed on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// Nothing in particular: public actions.
+    Nobody,
+    /// The account of this user.
+    Account(Uuid),
+    /// This organization.
+    Organization(Uuid),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Denied {
+    NotSignedIn,
+    /// Not a member of the target organization (or the target is not theirs).
+    NotAMember,
+    Deactivated,
+    /// A member, but the role does not allow it.
+    Forbidden,
+}
+
+pub fn allowed(actor: &Actor, action: Action, target: &Target) -> Result<(), Denied> {
+    match (action.scope(), target) {
+        (Scope::Public, Target::Nobody) => Ok(()),
+        (Scope::OwnAccount, Target::Account(owner)) => match actor.user_id {
+            None => Err(Denied::NotSignedIn),
+            Some(user) if user == *owner => Ok(()),
+            Some(_) => Err(Denied::Forbidden),
+        },
+        (Scope::Organization, Target::Organization(org)) => {
+            if actor.user_id.is_none() {
+                return Err(Denied::NotSignedIn);
+            }
+            let membership = match actor.membership {
+                Some(m) if m.organization_id == *org => m,
+                _ => return Err(Denied::NotAMember),
+            };
+            if membership.status != MemberStatus::Active {
+                return Err(Denied::Deactivated);
+            }
+            match action.minimum_role() {
+                Some(min) if membership.role.rank() >= min.rank() => Ok(()),
+                _ => Err(Denied::Forbidden),
+            }
+        }
+        _ => Err(Denied::Forbidden),
+    }
+}

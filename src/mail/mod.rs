@@ -1,0 +1,50 @@
+//! Mail: messages are queued in the outbox (in the same request as the change
+//! that causes them) and delivered by a background worker, through SMTP or
+//! into the development mailbox.
+
+pub mod templates;
+pub mod transport;
+pub mod worker;
+
+use crate::db::{self, Db};
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+/// A rendered message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Queues mail and wakes the worker.
+#[derive(Clone, Debug, Default)]
+pub struct Mailer {
+    wake: Arc<Notify>,
+}
+
+impl Mailer {
+    pub fn new() -> Mailer {
+        Mailer::default()
+    }
+
+    pub async fn queue(&self, db: &Db, to: &str, mail: &Rendered) -> Result<(), sqlx::Error> {
+        db::outbox::enqueue(
+            db,
+            &db::outbox::NewMail {
+                to,
+                subject: &mail.subject,
+                text_body: &mail.text,
+                html_body: &mail.html,
+            },
+        )
+        .await?;
+        self.wake.notify_one();
+        Ok(())
+    }
+
+    pub(crate) fn wake_signal(&self) -> Arc<Notify> {
+        self.wake.clone()
+    }
+}

@@ -1,0 +1,109 @@
+//! The text of every email, in plain text and HTML.
+
+use super::Rendered;
+use chrono::{DateTime, Utc};
+
+/// Escapes text for HTML bodies.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub use crate::domain::time::date_time as format_time;
+
+fn html_page(paragraphs: &[String], action: Option<(&str, &str)>) -> String {
+    let mut body = String::from(
+        "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#1f2937;line-height:1.5\">",
+    );
+    for p in paragraphs {
+        body.push_str(&format!("<p>{}</p>", escape(p)));
+    }
+    if let Some((label, href)) = action {
+        body.push_str(&format!(
+            "<p><a href=\"{}\" style=\"display:inline-block;background:#4338ca;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none\">{}</a></p><p style=\"font-size:13px;color:#6b7280\">Or paste this link into your browser: {}</p>",
+            escape(href),
+            escape(label),
+            escape(href)
+        ));
+    }
+    body.push_str("<p style=\"font-size:13px;color:#6b7280\">— Consort</p></body></html>");
+    body
+}
+
+pub fn password_reset(name: &str, link: &str, expires_at: DateTime<Utc>) -> Rendered {
+    let lines = vec![
+        format!("Hello {name},"),
+        "Someone asked to reset the password of your Consort account. If it was you, choose a new password with the link below.".to_string(),
+        format!("The link works once and expires on {}.", format_time(expires_at)),
+        "If you did not ask for this, ignore this email: your password stays as it is.".to_string(),
+    ];
+    Rendered {
+        subject: "Reset your Consort password".into(),
+        text: format!(
+            "{}\n\n{}\n\n{}\n\n{}\n\n{link}\n\n— Consort\n",
+            lines[0], lines[1], lines[2], lines[3]
+        ),
+        html: html_page(&lines, Some(("Choose a new password", link))),
+    }
+}
+
+pub fn password_changed(name: &str, at: DateTime<Utc>, login_link: &str) -> Rendered {
+    let lines = vec![
+        format!("Hello {name},"),
+        format!(
+            "The password of your Consort account was changed on {}. Every session was signed out.",
+            format_time(at)
+        ),
+        "If this was not you, reset your password now and tell your organization's administrator."
+            .to_string(),
+    ];
+    Rendered {
+        subject: "Your Consort password was changed".into(),
+        text: format!(
+            "{}\n\n{}\n\n{}\n\n{login_link}\n\n— Consort\n",
+            lines[0], lines[1], lines[2]
+        ),
+        html: html_page(&lines, Some(("Log in", login_link))),
+    }
+}
+
+pub fn welcome(name: &str, organization: &str, link: &str) -> Rendered {
+    let lines = vec![
+        format!("Welcome to Consort, {name}!"),
+        format!(
+            "Your organization {organization} is ready. You are its owner: invite your team and partners when you are ready."
+        ),
+    ];
+    Rendered {
+        subject: format!("Welcome to Consort — {organization} is ready"),
+        text: format!("{}\n\n{}\n\n{link}\n\n— Consort\n", lines[0], lines[1]),
+        html: html_page(&lines, Some(("Open your organization", link))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn reset_mail_states_expiry_and_escapes_html() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 23, 14, 5, 0).unwrap();
+        let mail = password_reset("<b>Ana</b>", "http://x/reset-password?token=abc&x=1", at);
+        assert!(mail.text.contains("23 November 2026 at 14:05 UTC"));
+        assert!(mail.text.contains("http://x/reset-password?token=abc&x=1"));
+        assert!(mail.html.contains("&lt;b&gt;Ana&lt;/b&gt;"));
+        assert!(!mail.html.contains("<b>Ana"));
+        assert!(mail.html.contains("token=abc&amp;x=1"));
+    }
+}

@@ -1,0 +1,94 @@
+//! consort: configuration → database → mail → router → serve.
+
+#[cfg(feature = "ssr")]
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    use consort::config::Config;
+    let config = Config::load();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&config.log).unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    match serve(config).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("consort: {message}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+async fn serve(config: consort::config::Config) -> Result<(), String> {
+    use consort::{db::Db, mail, state::AppState, web};
+    use leptos::config::get_configuration;
+    use std::net::SocketAddr;
+
+    let leptos_options = get_configuration(None)
+        .map_err(|e| format!("leptos configuration: {e}"))?
+        .leptos_options;
+    let listen = config.listen.unwrap_or(leptos_options.site_addr);
+    let public_url = config.public_url(listen);
+
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let transport =
+        mail::transport::Transport::from_config(config.mail.as_deref(), &config.mail_from)
+            .map_err(|e| e.to_string())?;
+    transport.check().await.map_err(|e| e.to_string())?;
+    if transport.is_dev_mailbox() {
+        tracing::warn!(
+            "no mail server configured (MAIL): mail is kept in the development mailbox at {public_url}/dev/mailbox"
+        );
+    }
+    let mailer = mail::Mailer::new();
+    mail::worker::spawn(db.clone(), transport.clone(), &mailer);
+    let state = AppState::new(
+        db.clone(),
+        config,
+        public_url.clone(),
+        mailer,
+        leptos_options,
+    );
+    consort::auth::session::spawn_cleanup(db.clone());
+
+    let app = web::router::router(state, transport.is_dev_mailbox());
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    tracing::info!(
+        database = db.backend(),
+        mail = transport.name(),
+        "Consort is listening on {listen}; open {public_url}"
+    );
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| e.to_string())?;
+    db.close().await;
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down");
+}
+
+#[cfg(not(feature = "ssr"))]
+fn main() {}

@@ -1,0 +1,156 @@
+//! `/o/:slug/account`: Account settings — profile, password, the organization
+//! information tile (with the organization switcher) and recent activity.
+
+use super::org_layout::ShellResource;
+use crate::components::form::{Field, FormAlert, Notice, Submit, field_error, form_error};
+use crate::domain::account::OrganizationShell;
+use crate::domain::role::MemberStatus;
+use crate::domain::time::{date, date_time};
+use crate::server::account::{ChangePassword, UpdateProfile, recent_activity};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let shell = expect_context::<ShellResource>();
+    view! {
+        <Title text="Account settings" />
+        <div class="page-head">
+            <h1>"Account settings"</h1>
+        </div>
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                shell.await.ok().map(|data| view! {
+                    <div class="grid-2">
+                        <ProfileCard data=data.clone() shell />
+                        <OrganizationCard data />
+                        <PasswordCard />
+                        <ActivityCard />
+                    </div>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProfileCard(data: OrganizationShell, shell: ShellResource) -> impl IntoView {
+    let action = ServerAction::<UpdateProfile>::new();
+    let value = action.value();
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(_))) {
+            shell.refetch();
+        }
+    });
+    view! {
+        <section class="card" aria-labelledby="profile-heading">
+            <h2 id="profile-heading">"Profile"</h2>
+            <ActionForm action=action attr:novalidate=true attr:aria-label="Profile">
+                <FormAlert message=form_error(value) />
+                <Show when=move || matches!(value.get(), Some(Ok(_)))>
+                    <Notice>"Your profile has been saved."</Notice>
+                </Show>
+                <Field label="Name" name="name" autocomplete="name" value=data.viewer.name.clone() error=field_error(value, "name") />
+                <Field label="Email" name="email_display" kind="email" value=data.viewer.email.clone() readonly=true required=false
+                    hint="Your email identifies your account and cannot be changed here." error=Signal::derive(|| None::<String>) />
+                <p class="muted">"Member of Consort since "{date(data.viewer.member_since)}</p>
+                <Submit label="Save profile" busy_label="Saving…" pending=action.pending() />
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn OrganizationCard(data: OrganizationShell) -> impl IntoView {
+    let org = data.organization;
+    let others: Vec<_> = data
+        .organizations
+        .into_iter()
+        .filter(|o| o.slug != org.slug)
+        .collect();
+    let has_others = !others.is_empty();
+    view! {
+        <section class="card" aria-labelledby="org-heading">
+            <h2 id="org-heading">"Organization information"</h2>
+            <dl class="facts">
+                <dt>"Organization"</dt><dd>{org.name.clone()}</dd>
+                <dt>"Address"</dt><dd><code>{format!("/o/{}", org.slug)}</code></dd>
+                <dt>"Your role"</dt><dd>{org.your_role.label()}</dd>
+                <dt>"Membership"</dt><dd>{org.your_kind.label()}</dd>
+                <dt>"Members"</dt><dd>{org.member_count()}</dd>
+            </dl>
+            <h3>"Switch organization"</h3>
+            {if has_others {
+                view! {
+                    <ul class="org-list">
+                        {others.into_iter().map(|o| {
+                            let inactive = o.status != MemberStatus::Active;
+                            view! {
+                                <li>
+                                    {if inactive {
+                                        view! { <span>{o.name}" — deactivated"</span> }.into_any()
+                                    } else {
+                                        view! { <A href=format!("/o/{}", o.slug)>{o.name}</A> }.into_any()
+                                    }}
+                                    <span class="muted">{format!(" {} · {}", o.kind.label(), o.role.label())}</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            } else {
+                view! { <p class="muted">"You belong to this organization only. Organizations that invite you as a partner will appear here."</p> }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn PasswordCard() -> impl IntoView {
+    let action = ServerAction::<ChangePassword>::new();
+    let value = action.value();
+    view! {
+        <section class="card" aria-labelledby="password-heading">
+            <h2 id="password-heading">"Change password"</h2>
+            <ActionForm action=action attr:novalidate=true attr:aria-label="Change password">
+                <FormAlert message=form_error(value) />
+                <Show when=move || matches!(value.get(), Some(Ok(_)))>
+                    <Notice>"Your password has been changed. Your other sessions have been signed out."</Notice>
+                </Show>
+                <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" error=field_error(value, "current_password") />
+                <Field label="New password" name="new_password" kind="password" autocomplete="new-password"
+                    hint="At least 8 characters, and not a common password." error=field_error(value, "new_password") />
+                <Submit label="Change password" busy_label="Changing…" pending=action.pending() />
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn ActivityCard() -> impl IntoView {
+    let activity = Resource::new(|| (), |_| recent_activity());
+    view! {
+        <section class="card" aria-labelledby="activity-heading">
+            <h2 id="activity-heading">"Recent activity"</h2>
+            <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match activity.await {
+                        Ok(items) if items.is_empty() => view! { <p class="muted">"No activity yet."</p> }.into_any(),
+                        Ok(items) => view! {
+                            <ul class="activity">
+                                {items.into_iter().map(|item| view! {
+                                    <li>
+                                        <span>{item.what}</span>
+                                        <span class="muted">{date_time(item.at)}{item.ip.map(|ip| format!(" · {ip}"))}</span>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,36 @@
+//! `/forgot-password`: ask for a reset link by email.
+
+use crate::components::auth_frame::AuthFrame;
+use crate::components::form::{Field, FormAlert, Notice, Submit, field_error, form_error};
+use crate::server::auth::RequestPasswordReset;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let action = ServerAction::<RequestPasswordReset>::new();
+    let value = action.value();
+    let sent = move || matches!(value.get(), Some(Ok(())));
+    view! {
+        <Title text="Forgot password" />
+        <AuthFrame title="Reset your password" lead="Enter the email of your account and we will send you a link to choose a new password.">
+            <Show
+                when=sent
+                fallback=move || {
+                    view! {
+                        <ActionForm action=action attr:novalidate=true attr:aria-label="Request a reset link">
+                            <FormAlert message=form_error(value) />
+                            <Field label="Email" name="email" kind="email" autocomplete="email" error=field_error(value, "email") />
+                            <Submit label="Send reset link" busy_label="Sending…" pending=action.pending() />
+                        </ActionForm>
+                    }
+                }
+            >
+                <Notice>
+                    "If an account uses that address, a reset link is on its way. It works once, for one hour. Check your spam folder if it does not arrive."
+                </Notice>
+            </Show>
+            <p class="below"><a href="/login">"Back to log in"</a></p>
+        </AuthFrame>
+    }
+}

@@ -1,0 +1,37 @@
+//! `/o/:slug/…`: loads the organization once for every page inside it and
+//! frames them with the header.
+
+use crate::components::error_panel::ErrorPanel;
+use crate::components::org_header::OrgHeader;
+use crate::domain::account::OrganizationShell;
+use crate::error::AppError;
+use crate::server::account::org_shell;
+use leptos::prelude::*;
+use leptos_router::components::Outlet;
+use leptos_router::hooks::use_params_map;
+
+/// The organization frame's data, shared with the pages inside it.
+pub type ShellResource = Resource<Result<OrganizationShell, AppError>>;
+
+#[component]
+pub fn OrgLayout() -> impl IntoView {
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let shell: ShellResource = Resource::new(slug, org_shell);
+    provide_context(shell);
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match shell.await {
+                    Ok(data) => view! {
+                        <OrgHeader shell=data />
+                        <main class="page" id="main"><Outlet /></main>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <main class="page" id="main"><ErrorPanel error /></main> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

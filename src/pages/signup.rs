@@ -1,0 +1,34 @@
+//! `/signup`: a new person and their organization.
+
+use crate::components::auth_frame::AuthFrame;
+use crate::components::form::{Field, FormAlert, Submit, field_error, form_error};
+use crate::server::auth::SignUp;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let action = ServerAction::<SignUp>::new();
+    let value = action.value();
+    view! {
+        <Title text="Sign up" />
+        <AuthFrame title="Create your organization" lead="You will be its owner. It takes a minute.">
+            <ActionForm action=action attr:novalidate=true attr:aria-label="Sign up">
+                <FormAlert message=form_error(value) />
+                <Field label="Your name" name="name" autocomplete="name" error=field_error(value, "name") />
+                <Field label="Work email" name="email" kind="email" autocomplete="email" error=field_error(value, "email") />
+                <Field
+                    label="Password"
+                    name="password"
+                    kind="password"
+                    autocomplete="new-password"
+                    hint="At least 8 characters, and not a common password."
+                    error=field_error(value, "password")
+                />
+                <Field label="Organization name" name="organization" autocomplete="organization" error=field_error(value, "organization") />
+                <Submit label="Create organization" busy_label="Creating your organization…" pending=action.pending() />
+            </ActionForm>
+            <p class="below">"Already have an account? "<a href="/login">"Log in"</a></p>
+        </AuthFrame>
+    }
+}

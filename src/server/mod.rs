@@ -1,0 +1,82 @@
+//! Server functions, one file per area. Each one: the request context, then the
+//! service function (which asks the policy first). Endpoints are stable names so
+//! the permission-matrix test can map every registered function to its actions.
+
+pub mod account;
+pub mod auth;
+
+/// Every server function's endpoint and the policy actions it performs.
+/// `tests/policy_matrix.rs` checks this against the registry of server functions.
+pub const ENDPOINTS: &[(&str, &[crate::domain::policy::Action])] = {
+    use crate::domain::policy::Action::*;
+    &[
+        ("/api/sign_up", &[SignUp]),
+        ("/api/log_in", &[LogIn]),
+        ("/api/log_out", &[LogOut]),
+        ("/api/request_password_reset", &[RequestPasswordReset]),
+        ("/api/check_reset_link", &[ResetPassword]),
+        ("/api/reset_password", &[ResetPassword]),
+        ("/api/org_shell", &[ViewOrganization]),
+        ("/api/update_profile", &[UpdateProfile]),
+        ("/api/change_password", &[ChangePassword]),
+        ("/api/recent_activity", &[ViewAccount]),
+        ("/api/current_landing", &[ViewAccount]),
+    ]
+};
+
+#[cfg(feature = "ssr")]
+pub(crate) mod context {
+    //! The request as a server function sees it.
+
+    use crate::auth::client::Client;
+    use crate::auth::session::{self, Session};
+    use crate::error::AppError;
+    use crate::state::AppState;
+    use http::header::{HeaderValue, SET_COOKIE};
+    use leptos::prelude::*;
+    use leptos_axum::ResponseOptions;
+
+    pub struct Request {
+        pub state: AppState,
+        pub client: Client,
+        pub session: Option<Session>,
+    }
+
+    /// The shared state, the client and the live session (if any).
+    pub async fn request() -> Result<Request, AppError> {
+        let state = use_context::<AppState>().ok_or(AppError::Internal)?;
+        let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
+        let client =
+            Client::from_request(&parts.headers, &parts.extensions, state.config.trust_proxy);
+        let session = match session::token_from_headers(&parts.headers) {
+            Some(token) => session::resolve(&state.db, &token, state.timeouts()).await?,
+            None => None,
+        };
+        Ok(Request {
+            state,
+            client,
+            session,
+        })
+    }
+
+    pub fn set_session_cookie(state: &AppState, token: &str) {
+        set_cookie(&session::cookie(
+            token,
+            state.secure_cookies(),
+            state.timeouts().absolute,
+        ));
+    }
+
+    pub fn clear_session_cookie(state: &AppState) {
+        set_cookie(&session::clearing_cookie(state.secure_cookies()));
+    }
+
+    fn set_cookie(value: &str) {
+        if let (Some(response), Ok(value)) = (
+            use_context::<ResponseOptions>(),
+            HeaderValue::from_str(value),
+        ) {
+            response.append_header(SET_COOKIE, value);
+        }
+    }
+}

@@ -1,0 +1,315 @@
+//! Sign-up, log-in, log-out and the profile.
+
+use super::authorize;
+use crate::auth::client::Client;
+use crate::auth::session::{self, Session};
+use crate::auth::{actor, password, rate_limit};
+use crate::db::{self, organizations::CreateAccountError};
+use crate::domain::account::Activity;
+use crate::domain::audit::AuditAction;
+use crate::domain::email::EmailAddress;
+use crate::domain::organization::{check_name, check_person_name, slugify};
+use crate::domain::policy::{Action, Actor, Target};
+use crate::error::{AppError, Checks};
+use crate::mail::templates;
+use crate::state::AppState;
+use serde_json::json;
+use uuid::Uuid;
+
+pub struct SignUp {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub organization: String,
+}
+
+/// A new session, and where to go now.
+#[derive(Debug)]
+pub struct SignedIn {
+    pub session: Session,
+    pub token: String,
+    pub landing: String,
+}
+
+pub const ALREADY_REGISTERED: &str =
+    "An account with this email already exists. Log in, or reset your password if you forgot it.";
+
+pub async fn sign_up(
+    state: &AppState,
+    client: &Client,
+    input: SignUp,
+) -> Result<SignedIn, AppError> {
+    authorize(&Actor::anonymous(), Action::SignUp, Target::Nobody)?;
+    let mut checks = Checks::new();
+    let name = checks.take("name", check_person_name(&input.name));
+    let email = checks.take("email", EmailAddress::parse(&input.email));
+    checks.take("password", password::check_strength(&input.password));
+    let organization = checks.take("organization", check_name(&input.organization));
+    checks.finish()?;
+    let (Some(name), Some(email), Some(organization)) = (name, email, organization) else {
+        return Err(AppError::Internal);
+    };
+    let email_key = email.key();
+    if db::users::find_by_email_key(&state.db, &email_key)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::field("email", ALREADY_REGISTERED));
+    }
+    let hash = state.hasher.hash(&input.password).await;
+    let created = db::organizations::create_account(
+        &state.db,
+        &db::organizations::NewAccount {
+            email: email.as_str(),
+            email_key: &email_key,
+            name: &name,
+            password_hash: &hash,
+            organization_name: &organization,
+            slug_base: &slugify(&organization),
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        CreateAccountError::EmailTaken => AppError::field("email", ALREADY_REGISTERED),
+        CreateAccountError::Db(e) => e.into(),
+    })?;
+    let ip = client.ip();
+    db::audit::record(
+        &state.db,
+        AuditAction::SignedUp,
+        db::audit::Event {
+            organization_id: Some(created.organization_id),
+            actor_user_id: Some(created.user_id),
+            target_user_id: Some(created.user_id),
+            subject: Some(&email_key),
+            ip,
+            ..Default::default()
+        },
+    )
+    .await?;
+    db::audit::record(
+        &state.db,
+        AuditAction::OrganizationCreated,
+        db::audit::Event {
+            organization_id: Some(created.organization_id),
+            actor_user_id: Some(created.user_id),
+            ip,
+            details: json!({ "name": organization, "slug": created.slug }),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let landing = format!("/o/{}", created.slug);
+    let welcome = templates::welcome(&name, &organization, &state.link(&landing));
+    state
+        .mailer
+        .queue(&state.db, email.as_str(), &welcome)
+        .await?;
+    let (session, token) =
+        session::start(&state.db, created.user_id, client, state.timeouts()).await?;
+    Ok(SignedIn {
+        session,
+        token,
+        landing,
+    })
+}
+
+pub const WRONG_CREDENTIALS: &str = "The email or password is incorrect.";
+
+/// Logs in. `previous` is the session the browser already had: it ends, so a
+/// session id planted before log-in is worthless after it.
+pub async fn log_in(
+    state: &AppState,
+    client: &Client,
+    previous: Option<Session>,
+    email: &str,
+    password_input: &str,
+    next: Option<&str>,
+) -> Result<SignedIn, AppError> {
+    authorize(&Actor::anonymous(), Action::LogIn, Target::Nobody)?;
+    let email = EmailAddress::parse(email).map_err(|e| AppError::field("email", e.message()))?;
+    if password_input.is_empty() {
+        return Err(AppError::field("password", "Enter your password."));
+    }
+    let email_key = email.key();
+    rate_limit::check_login(&state.db, &state.login_limits(), &email_key, client.ip()).await?;
+    let user = db::users::find_by_email_key(&state.db, &email_key).await?;
+    let ok = state
+        .hasher
+        .verify(
+            password_input,
+            user.as_ref().map(|u| u.password_hash.as_str()),
+        )
+        .await;
+    let user = match user {
+        Some(user) if ok => user,
+        other => {
+            db::audit::record(
+                &state.db,
+                AuditAction::LoginFailed,
+                db::audit::Event {
+                    target_user_id: other.map(|u| u.id),
+                    subject: Some(&email_key),
+                    ip: client.ip(),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            return Err(AppError::field("password", WRONG_CREDENTIALS));
+        }
+    };
+    if let Some(previous) = previous {
+        db::sessions::delete(&state.db, previous.id).await?;
+    }
+    let (session, token) = session::start(&state.db, user.id, client, state.timeouts()).await?;
+    db::audit::record(
+        &state.db,
+        AuditAction::LoggedIn,
+        db::audit::Event {
+            actor_user_id: Some(user.id),
+            target_user_id: Some(user.id),
+            subject: Some(&email_key),
+            ip: client.ip(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let landing = match next.filter(|n| is_safe_next(n)) {
+        Some(next) => next.to_string(),
+        None => landing_for(state, user.id).await?,
+    };
+    Ok(SignedIn {
+        session,
+        token,
+        landing,
+    })
+}
+
+/// Where a signed-in person starts: their first active organization.
+pub async fn landing_for(state: &AppState, user_id: Uuid) -> Result<String, AppError> {
+    let orgs = db::organizations::for_user(&state.db, user_id).await?;
+    Ok(orgs
+        .iter()
+        .find(|o| o.status == "active")
+        .map(|o| format!("/o/{}", o.slug))
+        .unwrap_or_else(|| "/".to_string()))
+}
+
+/// Where the signed-in person starts (the home page sends them there).
+pub async fn current_landing(state: &AppState, current: Session) -> Result<String, AppError> {
+    authorize(
+        &actor::for_account(Some(current)),
+        Action::ViewAccount,
+        Target::Account(current.user_id),
+    )?;
+    landing_for(state, current.user_id).await
+}
+
+/// Only same-site paths: "/o/acme", never "//evil.example" or "https://…".
+pub fn is_safe_next(next: &str) -> bool {
+    next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control)
+}
+
+pub async fn log_out(
+    state: &AppState,
+    client: &Client,
+    current: Option<Session>,
+) -> Result<(), AppError> {
+    authorize(
+        &actor::for_account(current),
+        Action::LogOut,
+        Target::Account(current.map(|s| s.user_id).unwrap_or_default()),
+    )?;
+    let Some(current) = current else {
+        return Err(AppError::Unauthenticated);
+    };
+    db::sessions::delete(&state.db, current.id).await?;
+    db::audit::record(
+        &state.db,
+        AuditAction::LoggedOut,
+        db::audit::Event {
+            actor_user_id: Some(current.user_id),
+            target_user_id: Some(current.user_id),
+            ip: client.ip(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn update_profile(
+    state: &AppState,
+    client: &Client,
+    current: Option<Session>,
+    name: &str,
+) -> Result<String, AppError> {
+    let user_id = current.map(|s| s.user_id).unwrap_or_default();
+    authorize(
+        &actor::for_account(current),
+        Action::UpdateProfile,
+        Target::Account(user_id),
+    )?;
+    let name = check_person_name(name).map_err(|m| AppError::field("name", m))?;
+    let user = db::users::find(&state.db, user_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if user.name != name {
+        db::users::update_name(&state.db, user_id, &name).await?;
+        db::audit::record(
+            &state.db,
+            AuditAction::ProfileUpdated,
+            db::audit::Event {
+                actor_user_id: Some(user_id),
+                target_user_id: Some(user_id),
+                ip: client.ip(),
+                details: json!({ "name": { "before": user.name, "after": name } }),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    Ok(name)
+}
+
+/// The newest security events of the signed-in person's account.
+pub async fn recent_activity(
+    state: &AppState,
+    current: Option<Session>,
+) -> Result<Vec<Activity>, AppError> {
+    let user_id = current.map(|s| s.user_id).unwrap_or_default();
+    authorize(
+        &actor::for_account(current),
+        Action::ViewAccount,
+        Target::Account(user_id),
+    )?;
+    let rows = db::audit::for_user(&state.db, user_id, 10).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let action = AuditAction::parse(&row.action)?;
+            Some(Activity {
+                what: action.describe().to_string(),
+                ip: row.ip,
+                at: row.created_at,
+            })
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_paths_stay_on_site() {
+        assert!(is_safe_next("/o/acme"));
+        assert!(!is_safe_next("//evil.example"));
+        assert!(!is_safe_next("https://evil.example"));
+        assert!(!is_safe_next("/\\evil.example"));
+        assert!(!is_safe_next("o/acme"));
+    }
+}

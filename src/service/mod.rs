@@ -1,0 +1,21 @@
+//! The application's flows, one file per area. Each takes the shared state, the
+//! session and the client, asks the policy first, then works through `db`,
+//! `auth` and `mail`. Server functions are thin wrappers around these, and the
+//! integration tests call these same functions.
+
+pub mod accounts;
+pub mod organizations;
+pub mod passwords;
+
+use crate::domain::policy::{self, Action, Actor, Denied, Target};
+use crate::error::AppError;
+
+/// Asks the policy; a refusal becomes the error the person sees.
+pub fn authorize(actor: &Actor, action: Action, target: Target) -> Result<(), AppError> {
+    policy::allowed(actor, action, &target).map_err(|denied| match denied {
+        Denied::NotSignedIn => AppError::Unauthenticated,
+        Denied::NotAMember => AppError::NotFound("There is no organization at this address, or you are not a member of it.".into()),
+        Denied::Deactivated => AppError::Forbidden("Your access to this organization has been deactivated. Ask one of its administrators to reactivate you.".into()),
+        Denied::Forbidden => AppError::Forbidden("You do not have permission to do this.".into()),
+    })
+}

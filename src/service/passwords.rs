@@ -1,0 +1,191 @@
+//! Forgotten passwords (reset by email link) and password changes.
+
+use super::authorize;
+use crate::auth::client::Client;
+use crate::auth::session::{self, Session};
+use crate::auth::{actor, password, token};
+use crate::db;
+use crate::domain::audit::AuditAction;
+use crate::domain::email::EmailAddress;
+use crate::domain::policy::{Action, Actor, Target};
+use crate::error::AppError;
+use crate::mail::templates;
+use crate::state::AppState;
+use chrono::Duration;
+
+pub const RESET_LIFETIME: Duration = Duration::hours(1);
+/// Reset emails per address per hour; more requests are answered the same way but send nothing.
+const RESETS_PER_HOUR: i64 = 3;
+
+/// Sends a reset link if an account has this address. The answer is the same
+/// either way, so it does not tell whether an account exists.
+pub async fn request_reset(state: &AppState, client: &Client, email: &str) -> Result<(), AppError> {
+    authorize(
+        &Actor::anonymous(),
+        Action::RequestPasswordReset,
+        Target::Nobody,
+    )?;
+    let email = EmailAddress::parse(email).map_err(|e| AppError::field("email", e.message()))?;
+    let email_key = email.key();
+    let since = db::now() - Duration::hours(1);
+    let recent = db::audit::count_for_subject(
+        &state.db,
+        AuditAction::PasswordResetRequested,
+        &email_key,
+        since,
+    )
+    .await?;
+    let user = db::users::find_by_email_key(&state.db, &email_key).await?;
+    db::audit::record(
+        &state.db,
+        AuditAction::PasswordResetRequested,
+        db::audit::Event {
+            target_user_id: user.as_ref().map(|u| u.id),
+            subject: Some(&email_key),
+            ip: client.ip(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let Some(user) = user else { return Ok(()) };
+    if recent >= RESETS_PER_HOUR {
+        tracing::info!(user = %user.id, "password reset mail withheld: hourly limit reached");
+        return Ok(());
+    }
+    let (token, hash) = token::generate();
+    let at = db::now();
+    let expires_at = at + RESET_LIFETIME;
+    db::resets::insert(&state.db, user.id, &hash, at, expires_at).await?;
+    let link = state.link(&format!("/reset-password?token={token}"));
+    state
+        .mailer
+        .queue(
+            &state.db,
+            &user.email,
+            &templates::password_reset(&user.name, &link, expires_at),
+        )
+        .await?;
+    Ok(())
+}
+
+pub const LINK_INVALID: &str =
+    "This reset link is not valid. Check that you copied the whole link, or ask for a new one.";
+pub const LINK_USED: &str =
+    "This reset link has already been used. Ask for a new one if you still need it.";
+pub const LINK_EXPIRED: &str =
+    "This reset link has expired: links work for one hour. Ask for a new one.";
+
+/// Whether a reset link can still be used, with the reason when not.
+pub async fn check_reset(
+    state: &AppState,
+    token_input: &str,
+) -> Result<db::resets::ResetRow, AppError> {
+    authorize(&Actor::anonymous(), Action::ResetPassword, Target::Nobody)?;
+    if !token::looks_valid(token_input) {
+        return Err(AppError::NotFound(LINK_INVALID.into()));
+    }
+    let row = db::resets::find_by_hash(&state.db, &token::hash(token_input))
+        .await?
+        .ok_or_else(|| AppError::NotFound(LINK_INVALID.into()))?;
+    if row.used_at.is_some() {
+        return Err(AppError::Conflict(LINK_USED.into()));
+    }
+    if row.expires_at <= db::now() {
+        return Err(AppError::Conflict(LINK_EXPIRED.into()));
+    }
+    Ok(row)
+}
+
+/// Sets a new password with a reset link. Every session of the account ends.
+pub async fn reset_password(
+    state: &AppState,
+    client: &Client,
+    token_input: &str,
+    new_password: &str,
+) -> Result<(), AppError> {
+    let row = check_reset(state, token_input).await?;
+    password::check_strength(new_password).map_err(|m| AppError::field("password", m))?;
+    let hash = state.hasher.hash(new_password).await;
+    let at = db::now();
+    if !db::resets::consume_and_set_password(&state.db, row.id, row.user_id, &hash, at).await? {
+        return Err(AppError::Conflict(LINK_USED.into()));
+    }
+    db::audit::record(
+        &state.db,
+        AuditAction::PasswordReset,
+        db::audit::Event {
+            actor_user_id: Some(row.user_id),
+            target_user_id: Some(row.user_id),
+            ip: client.ip(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    notify_changed(state, row.user_id, at).await
+}
+
+/// Changes the password of the signed-in person after checking the current one.
+/// Every session ends; the browser that asked gets a fresh one.
+pub async fn change_password(
+    state: &AppState,
+    client: &Client,
+    current: Option<Session>,
+    current_password: &str,
+    new_password: &str,
+) -> Result<(Session, String), AppError> {
+    let user_id = current.map(|s| s.user_id).unwrap_or_default();
+    authorize(
+        &actor::for_account(current),
+        Action::ChangePassword,
+        Target::Account(user_id),
+    )?;
+    let user = db::users::find(&state.db, user_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if !state
+        .hasher
+        .verify(current_password, Some(&user.password_hash))
+        .await
+    {
+        return Err(AppError::field(
+            "current_password",
+            "Your current password is not correct.",
+        ));
+    }
+    password::check_strength(new_password).map_err(|m| AppError::field("new_password", m))?;
+    if new_password == current_password {
+        return Err(AppError::field(
+            "new_password",
+            "Choose a password different from the current one.",
+        ));
+    }
+    let hash = state.hasher.hash(new_password).await;
+    let at = db::now();
+    db::resets::set_password_and_end_sessions(&state.db, user_id, &hash, at).await?;
+    let fresh = session::start(&state.db, user_id, client, state.timeouts()).await?;
+    db::audit::record(
+        &state.db,
+        AuditAction::PasswordChanged,
+        db::audit::Event {
+            actor_user_id: Some(user_id),
+            target_user_id: Some(user_id),
+            ip: client.ip(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    notify_changed(state, user_id, at).await?;
+    Ok(fresh)
+}
+
+async fn notify_changed(
+    state: &AppState,
+    user_id: uuid::Uuid,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    if let Some(user) = db::users::find(&state.db, user_id).await? {
+        let mail = templates::password_changed(&user.name, at, &state.link("/login"));
+        state.mailer.queue(&state.db, &user.email, &mail).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,44 @@
+//! The whole HTTP surface in one place.
+
+use super::{health, mailbox, security};
+use crate::app::{App, shell};
+use crate::state::AppState;
+use axum::Router;
+use axum::body::Body;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::get;
+use http::Request;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+/// The router: pages, server functions, static files, `/healthz`, and the
+/// development mailbox when `dev_mailbox` is on.
+pub fn router(state: AppState, dev_mailbox: bool) -> Router {
+    let routes = generate_route_list(App);
+    let mut router = Router::new().route("/healthz", get(health::healthz));
+    if dev_mailbox {
+        router = router
+            .route("/dev/mailbox", get(mailbox::list))
+            .route("/dev/mailbox/{id}", get(mailbox::show));
+    }
+    let options = state.leptos_options.clone();
+    router
+        // Server functions and pages get the state as context (`use_context::<AppState>()`).
+        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn_with_state(state.clone(), security::same_origin))
+        .layer(from_fn(security::headers))
+        .layer(CompressionLayer::new())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
+                tracing::info_span!(
+                    "request",
+                    id = %uuid::Uuid::now_v7(),
+                    method = %request.method(),
+                    path = %request.uri().path(),
+                )
+            }),
+        )
+        .with_state(state)
+}

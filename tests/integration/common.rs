@@ -1,0 +1,189 @@
+//! Test environments on every configured backend.
+
+use consort::auth::client::Client;
+use consort::auth::session::Session;
+use consort::config::Config;
+use consort::db::{self, Db};
+use consort::mail::Mailer;
+use consort::service::accounts::{self, SignUp, SignedIn};
+use consort::state::AppState;
+use leptos::config::LeptosOptions;
+use sqlx::Connection;
+
+pub const PASSWORD: &str = "plum-river-47-lantern";
+
+pub struct TestEnv {
+    pub state: AppState,
+    pub backend: &'static str,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres {
+        server_url: String,
+        database: String,
+    },
+}
+
+impl TestEnv {
+    pub fn db(&self) -> &Db {
+        &self.state.db
+    }
+
+    pub fn client(&self) -> Client {
+        Client {
+            ip: Some("203.0.113.7".into()),
+            user_agent: Some("integration-test".into()),
+        }
+    }
+
+    /// Signs up a person with their own organization.
+    pub async fn sign_up(&self, name: &str, email: &str, organization: &str) -> SignedIn {
+        accounts::sign_up(
+            &self.state,
+            &self.client(),
+            SignUp {
+                name: name.into(),
+                email: email.into(),
+                password: PASSWORD.into(),
+                organization: organization.into(),
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("[{}] sign-up of {email} failed: {e:?}", self.backend))
+    }
+
+    pub async fn resolve(&self, token: &str) -> Option<Session> {
+        consort::auth::session::resolve(self.db(), token, self.state.timeouts())
+            .await
+            .unwrap()
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        let (n,): (i64,) = match self.db() {
+            Db::Sqlite(pool) => sqlx::query_as(&sql).fetch_one(pool).await.unwrap(),
+            Db::Postgres(pool) => sqlx::query_as(&sql).fetch_one(pool).await.unwrap(),
+        };
+        n
+    }
+
+    pub async fn count_action(&self, action: consort::domain::audit::AuditAction) -> i64 {
+        let sql = "SELECT COUNT(*) FROM audit_events WHERE action = $1";
+        let (n,): (i64,) = match self.db() {
+            Db::Sqlite(pool) => sqlx::query_as(sql)
+                .bind(action.as_str())
+                .fetch_one(pool)
+                .await
+                .unwrap(),
+            Db::Postgres(pool) => sqlx::query_as(sql)
+                .bind(action.as_str())
+                .fetch_one(pool)
+                .await
+                .unwrap(),
+        };
+        n
+    }
+
+    async fn finish(self) {
+        self.state.db.close().await;
+        if let Cleanup::Postgres {
+            server_url,
+            database,
+        } = self.cleanup
+        {
+            let mut conn = sqlx::PgConnection::connect(&server_url)
+                .await
+                .expect("connect to drop the test database");
+            sqlx::query(&format!(
+                "DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)"
+            ))
+            .execute(&mut conn)
+            .await
+            .expect("drop the test database");
+        }
+    }
+}
+
+fn state(db: Db, url: &str) -> AppState {
+    let config = Config::for_tests(url);
+    let options = LeptosOptions::builder().output_name("consort").build();
+    AppState::new(
+        db,
+        config,
+        "http://localhost:3000".into(),
+        Mailer::new(),
+        options,
+    )
+}
+
+pub async fn sqlite() -> TestEnv {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/consort.db", dir.path().display());
+    let db = Db::connect(&url).await.expect("open SQLite");
+    TestEnv {
+        state: state(db, &url),
+        backend: "sqlite",
+        cleanup: Cleanup::Sqlite(dir),
+    }
+}
+
+pub fn postgres_server() -> Option<String> {
+    std::env::var("CONSORT_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+pub async fn postgres(server_url: &str) -> TestEnv {
+    let database = format!("consort_test_{}", uuid::Uuid::now_v7().simple());
+    let mut conn = sqlx::PgConnection::connect(server_url)
+        .await
+        .expect("connect to CONSORT_TEST_POSTGRES_URL");
+    sqlx::query(&format!("CREATE DATABASE \"{database}\""))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
+    conn.close().await.ok();
+    let mut url = url::Url::parse(server_url).expect("CONSORT_TEST_POSTGRES_URL is a URL");
+    url.set_path(&database);
+    let db = Db::connect(url.as_str())
+        .await
+        .expect("open PostgreSQL test database");
+    TestEnv {
+        state: state(db, url.as_str()),
+        backend: "postgres",
+        cleanup: Cleanup::Postgres {
+            server_url: server_url.to_string(),
+            database,
+        },
+    }
+}
+
+/// Runs `test` on SQLite, then on PostgreSQL when configured.
+pub async fn on_each_backend(test: impl AsyncFn(&TestEnv)) {
+    let env = sqlite().await;
+    test(&env).await;
+    env.finish().await;
+    if let Some(server) = postgres_server() {
+        let env = postgres(&server).await;
+        test(&env).await;
+        env.finish().await;
+    }
+}
+
+/// The newest mail to `to` in the outbox.
+pub async fn last_mail_to(env: &TestEnv, to: &str) -> Option<db::outbox::MailRow> {
+    db::outbox::recent(env.db(), 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.to_address == to)
+}
+
+/// The first link in a text that starts with `prefix`.
+pub fn link_in(text: &str, prefix: &str) -> Option<String> {
+    text.split_whitespace()
+        .find(|w| w.starts_with(prefix))
+        .map(str::to_string)
+}

@@ -1,0 +1,13 @@
+//! Integration tests. Each runs on a fresh SQLite file and, when
+//! CONSORT_TEST_POSTGRES_URL is set, on a fresh PostgreSQL database too.
+//! One test binary keeps link time down.
+
+mod common;
+
+mod accounts;
+mod database;
+mod mail;
+mod passwords;
+mod policy_matrix;
+mod sessions;
+mod web;

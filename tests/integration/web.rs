@@ -1,0 +1,169 @@
+//! The HTTP edge: health, security headers, the same-origin rule, the
+//! development mailbox, and server functions reached over HTTP.
+
+use crate::common::{TestEnv, on_each_backend};
+use axum::body::{Body, to_bytes};
+use consort::web::router::router;
+use http::{Request, StatusCode, header};
+use tower::ServiceExt;
+
+async fn send(
+    env: &TestEnv,
+    dev_mailbox: bool,
+    request: Request<Body>,
+) -> (StatusCode, http::HeaderMap, String) {
+    let response = router(env.state.clone(), dev_mailbox)
+        .oneshot(request)
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+fn get(path: &str) -> Request<Body> {
+    Request::get(path)
+        .header(header::HOST, "localhost:3000")
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .body(Body::empty())
+        .unwrap()
+}
+
+fn form_post(path: &str, origin: &str, body: &str) -> Request<Body> {
+    Request::post(path)
+        .header(header::HOST, "localhost:3000")
+        .header(header::ORIGIN, origin)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn health_reports_the_database() {
+    on_each_backend(async |env| {
+        let (status, headers, body) = send(env, false, get("/healthz")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            body.contains(&format!("\"database\":\"{}\"", env.backend)),
+            "{body}"
+        );
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert!(
+            headers[header::CONTENT_SECURITY_POLICY]
+                .to_str()
+                .unwrap()
+                .contains("frame-ancestors 'none'")
+        );
+        env.db().close().await;
+        let (status, _, _) = send(env, false, get("/healthz")).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn pages_carry_a_nonce_policy_and_the_reset_page_no_referrer() {
+    on_each_backend(async |env| {
+        let (status, headers, body) = send(env, false, get("/login")).await;
+        assert_eq!(status, StatusCode::OK);
+        let csp = headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|s| s.split('\'').next())
+            .expect("a nonce");
+        assert!(
+            body.contains(&format!("nonce=\"{nonce}\"")),
+            "the hydration script carries the nonce"
+        );
+        assert!(body.contains("<label for=\"field-email\">Email</label>"));
+
+        let (_, headers, body) = send(env, false, get("/reset-password?token=forged")).await;
+        assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");
+        assert!(body.contains("This reset link is not valid"), "{body}");
+
+        let (status, _, _) = send(env, false, get("/no/such/page")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn signed_out_visitors_are_sent_to_log_in() {
+    on_each_backend(async |env| {
+        env.sign_up("Ana", "ana@example.com", "Acme").await;
+        let (status, headers, _) = send(env, false, get("/o/acme")).await;
+        assert_eq!(status, StatusCode::FOUND, "[{}]", env.backend);
+        assert_eq!(headers[header::LOCATION], "/login?next=/o/acme");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused_and_same_site_ones_work() {
+    on_each_backend(async |env| {
+        env.sign_up("Ana", "ana@example.com", "Acme").await;
+        let body = "email=ana%40example.com&password=plum-river-47-lantern";
+        let (status, _, _) = send(
+            env,
+            false,
+            form_post("/api/log_in", "https://evil.example", body),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(env.count("sessions").await, 1, "no session was created");
+
+        let (status, headers, _) = send(
+            env,
+            false,
+            form_post("/api/log_in", "http://localhost:3000", body),
+        )
+        .await;
+        assert!(status.is_success() || status.is_redirection(), "{status}");
+        let cookie = headers[header::SET_COOKIE].to_str().unwrap();
+        assert!(
+            cookie.starts_with("consort_session=")
+                && cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
+        assert_eq!(env.count("sessions").await, 2);
+
+        let (status, _, _) = send(env, false, get("/api/log_in")).await;
+        assert_ne!(
+            status,
+            StatusCode::OK,
+            "server functions do not change state on GET"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_development_mailbox_is_mounted_only_without_smtp() {
+    on_each_backend(async |env| {
+        env.sign_up("Ana <b>", "ana@example.com", "Acme").await;
+        let (status, _, body) = send(env, true, get("/dev/mailbox")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("Welcome to Consort"), "{body}");
+        let id = body
+            .split("/dev/mailbox/")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_string();
+        let (status, _, body) = send(env, true, get(&format!("/dev/mailbox/{id}"))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("Ana &lt;b&gt;"), "mail text is escaped");
+        assert!(body.contains("<a href=\"http://localhost:3000/o/acme\">"));
+        let (status, _, _) = send(env, false, get("/dev/mailbox")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    })
+    .await;
+}
