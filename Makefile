@@ -71,9 +71,13 @@ run: build
 test: setup system-packages build wasm-size test-rust e2e
 	@echo "All tests passed."
 
-# The Rust tests share the release build's dependencies (no second compile).
+# The Rust tests share the release build's dependencies (no second compile): same
+# profile, features, RUSTFLAGS and LEPTOS_* variables as `cargo leptos build --release`.
+LEPTOS_ENV := LEPTOS_OUTPUT_NAME=consort LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
+	LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=. LEPTOS_BIN_DIR=. \
+	LEPTOS_JS_MINIFY=true LEPTOS_HASH_FILES=false RUSTFLAGS="--cfg erase_components"
 test-rust:
-	cargo test --release --features ssr -- --test-threads 4
+	$(LEPTOS_ENV) cargo test --release --no-default-features --features ssr -- --test-threads 4
 
 e2e:
 	end2end/run.sh sqlite

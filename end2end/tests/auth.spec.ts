@@ -6,7 +6,7 @@ test('sign up, see the organization, log out, fail and succeed to log in', async
   await signUp(page, ana);
   await expect(page.getByText('You are Owner here')).toBeVisible();
   await expect(page.getByRole('region', { name: 'Organization at a glance' })).toContainText('1 team member, 0 partners');
-  await expect(page.getByLabel(`Organization: ${ana.organization}. Switch organization`)).toBeVisible();
+  await expect(page.getByRole('button', { name: `${ana.organization} — switch organization` })).toBeVisible();
 
   await logOut(page, ana.name);
 
@@ -68,11 +68,11 @@ test('forgot password: the emailed link sets a new password once', async ({ page
   await link.click();
   await hydrated(page);
   await expect(page.getByRole('heading', { name: 'Choose a new password' })).toBeVisible();
-  await page.getByLabel('New password').fill('short');
+  await page.getByLabel('New password', { exact: true }).fill('short');
   await page.getByRole('button', { name: 'Set new password' }).click();
   await expect(page.getByText('Use at least 8 characters.')).toBeVisible();
   const newPassword = 'violet-harbor-58-compass';
-  await page.getByLabel('New password').fill(newPassword);
+  await page.getByLabel('New password', { exact: true }).fill(newPassword);
   await page.getByRole('button', { name: 'Set new password' }).click();
   await expect(page).toHaveURL(/\/login\?reset=1/);
   await expect(page.getByText('Your password has been changed.')).toBeVisible();
@@ -91,7 +91,7 @@ test('forgot password: the emailed link sets a new password once', async ({ page
 test('account settings: rename yourself and change your password', async ({ page }) => {
   const cy = newPerson('cy');
   await signUp(page, cy);
-  await page.getByLabel(`Account menu for ${cy.name}`).click();
+  await page.getByRole("button", { name: `${cy.name} account menu` }).click();
   await page.getByRole('link', { name: 'Account settings' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Account settings' })).toBeVisible();
   await hydrated(page);
@@ -101,10 +101,10 @@ test('account settings: rename yourself and change your password', async ({ page
   await page.getByLabel('Name', { exact: true }).fill('Cy Renamed');
   await page.getByRole('button', { name: 'Save profile' }).click();
   await expect(page.getByText('Your profile has been saved.')).toBeVisible();
-  await expect(page.getByLabel('Account menu for Cy Renamed')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Cy Renamed account menu' })).toBeVisible();
 
   await page.getByLabel('Current password').fill('wrong-current-password');
-  await page.getByLabel('New password').fill('saffron-meadow-12-beacon');
+  await page.getByLabel('New password', { exact: true }).fill('saffron-meadow-12-beacon');
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByText('Your current password is not correct.')).toBeVisible();
   await page.getByLabel('Current password').fill(PASSWORD);

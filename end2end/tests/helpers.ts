@@ -48,7 +48,7 @@ export async function logIn(page: Page, email: string, password: string): Promis
 }
 
 export async function logOut(page: Page, name: string): Promise<void> {
-  await page.getByLabel(`Account menu for ${name}`).click();
+  await page.getByRole('button', { name: `${name} account menu` }).click();
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect(page).toHaveURL(/\/login/);
   await expect(page.getByText('You have logged out.')).toBeVisible();

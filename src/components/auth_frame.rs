@@ -10,7 +10,7 @@ pub fn AuthFrame(
 ) -> impl IntoView {
     view! {
         <div class="auth">
-            <a class="brand brand-large" href="/">"Consort"</a>
+            <header><a class="brand brand-large" href="/">"Consort"</a></header>
             <main class="card auth-card" id="main">
                 <h1>{title}</h1>
                 {lead.map(|l| view! { <p class="muted">{l}</p> })}

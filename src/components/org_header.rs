@@ -1,11 +1,12 @@
 //! The signed-in header: the organization, the organization switcher and the
-//! user menu.
+//! user menu (disclosure buttons: Escape or a choice closes them).
 
 use crate::domain::account::OrganizationShell;
 use crate::domain::role::MemberStatus;
 use crate::server::auth::LogOut;
+use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
 #[component]
 pub fn OrgHeader(shell: OrganizationShell) -> impl IntoView {
@@ -22,50 +23,79 @@ pub fn OrgHeader(shell: OrganizationShell) -> impl IntoView {
         .collect();
     let home = format!("/o/{}", organization.slug);
     let account = format!("/o/{}/account", organization.slug);
+    let pathname = use_location().pathname;
+    let overview = home.clone();
     let initials: String = viewer
         .name
         .split_whitespace()
         .filter_map(|w| w.chars().next())
         .take(2)
         .collect();
+    let (org_name, user_name) = (organization.name.clone(), viewer.name.clone());
+    let orgs_open = RwSignal::new(false);
+    let user_open = RwSignal::new(false);
     view! {
         <header class="topbar">
             <a class="brand" href="/">"Consort"</a>
-            <details class="menu org-switcher">
-                <summary aria-label=format!("Organization: {}. Switch organization", organization.name)>
-                    <span class="org-name">{organization.name.clone()}</span>
-                </summary>
-                <div class="menu-panel">
-                    <p class="menu-heading">"Your organizations"</p>
-                    <ul>
-                        <li><A href=home.clone()>{organization.name.clone()}" (current)"</A></li>
-                        {others
-                            .into_iter()
-                            .map(|o| view! { <li><A href=format!("/o/{}", o.slug)>{o.name}" · "{o.kind.label()}</A></li> })
-                            .collect_view()}
-                    </ul>
-                </div>
-            </details>
+            <Disclosure open=orgs_open id="org-switcher" class="org-switcher">
+                <span class="org-name">{org_name}</span>
+                <span class="visually-hidden">" — switch organization"</span>
+            </Disclosure>
+            <div id="org-switcher" class="menu-panel" hidden=move || !orgs_open.get() on:click=move |_| orgs_open.set(false)>
+                <p class="menu-heading">"Your organizations"</p>
+                <ul>
+                    <li><a href=home.clone() aria-current="true">{organization.name.clone()}" (current)"</a></li>
+                    {others
+                        .into_iter()
+                        .map(|o| view! { <li><a href=format!("/o/{}", o.slug)>{o.name}" · "{o.kind.label()}</a></li> })
+                        .collect_view()}
+                </ul>
+            </div>
             <nav class="topnav" aria-label="Organization">
-                <A href=home exact=true>"Overview"</A>
+                <a href=home.clone() aria-current=move || (pathname.get() == overview).then_some("page")>"Overview"</a>
             </nav>
-            <details class="menu user-menu">
-                <summary aria-label=format!("Account menu for {}", viewer.name)>
-                    <span class="avatar" aria-hidden="true">{initials}</span>
-                    <span class="user-name">{viewer.name.clone()}</span>
-                </summary>
-                <div class="menu-panel menu-right">
-                    <p class="menu-heading">{viewer.name.clone()}<br /><span class="muted">{viewer.email.clone()}</span></p>
-                    <ul>
-                        <li><A href=account>"Account settings"</A></li>
-                        <li>
-                            <ActionForm action=log_out>
-                                <button type="submit" class="link-button">"Log out"</button>
-                            </ActionForm>
-                        </li>
-                    </ul>
-                </div>
-            </details>
+            <Disclosure open=user_open id="user-menu" class="user-menu">
+                <span class="avatar" aria-hidden="true">{initials}</span>
+                <span class="user-name">{user_name}</span>
+                <span class="visually-hidden">" account menu"</span>
+            </Disclosure>
+            <div id="user-menu" class="menu-panel menu-right" hidden=move || !user_open.get()>
+                <p class="menu-heading">{viewer.name.clone()}<br /><span class="muted">{viewer.email.clone()}</span></p>
+                <ul>
+                    <li><a href=account on:click=move |_| user_open.set(false)>"Account settings"</a></li>
+                    <li>
+                        <ActionForm action=log_out>
+                            <button type="submit" class="link-button">"Log out"</button>
+                        </ActionForm>
+                    </li>
+                </ul>
+            </div>
         </header>
+    }
+}
+
+/// A button that shows and hides the element `id`; Escape closes it.
+#[component]
+fn Disclosure(
+    open: RwSignal<bool>,
+    id: &'static str,
+    class: &'static str,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class=format!("menu-button {class}")
+            aria-expanded=move || open.get().to_string()
+            aria-controls=id
+            on:click=move |_| open.update(|o| *o = !*o)
+            on:keydown=move |ev: KeyboardEvent| {
+                if ev.key() == "Escape" {
+                    open.set(false);
+                }
+            }
+        >
+            {children()}
+        </button>
     }
 }

@@ -1,7 +1,7 @@
 //! What the signed-in pages show about a person and their organizations.
 
 use super::role::{MemberStatus, MembershipKind, Role};
-use chrono::{DateTime, Utc};
+use super::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// The signed-in person.
@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub struct Viewer {
     pub name: String,
     pub email: String,
-    pub member_since: DateTime<Utc>,
+    pub member_since: Timestamp,
 }
 
 /// One organization the person belongs to (the organization switcher).
@@ -27,7 +27,7 @@ pub struct OrganizationSummary {
 pub struct OrganizationOverview {
     pub name: String,
     pub slug: String,
-    pub created_at: DateTime<Utc>,
+    pub created_at: Timestamp,
     pub your_role: Role,
     pub your_kind: MembershipKind,
     pub team_members: i64,
@@ -55,7 +55,7 @@ pub struct OrganizationShell {
 pub struct Activity {
     pub what: String,
     pub ip: Option<String>,
-    pub at: DateTime<Utc>,
+    pub at: Timestamp,
 }
 
 /// Describes an invitation lifetime in words: "7 days", "48 hours", "1 hour".

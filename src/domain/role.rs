@@ -78,6 +78,14 @@ impl MembershipKind {
             MembershipKind::Partner => "Partner",
         }
     }
+
+    /// The label in running text: "team member", "partner".
+    pub fn noun(self) -> &'static str {
+        match self {
+            MembershipKind::Team => "team member",
+            MembershipKind::Partner => "partner",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

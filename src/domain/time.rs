@@ -1,7 +1,12 @@
-//! Dates as people read them, without chrono's formatting machinery (which
-//! would weigh on the browser bundle).
+//! Points in time as the browser needs them: seconds since the Unix epoch, and
+//! dates as people read them. Written by hand so the browser bundle carries no
+//! date library (chrono stays on the server).
 
-use chrono::{DateTime, Datelike, Timelike, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A UTC instant, in whole seconds since 1970-01-01.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Timestamp(pub i64);
 
 const MONTHS: [&str; 12] = [
     "January",
@@ -18,30 +23,82 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
+impl Timestamp {
+    /// (year, month 1–12, day 1–31) of the proleptic Gregorian calendar
+    /// (Howard Hinnant's days-to-civil algorithm).
+    pub fn ymd(self) -> (i64, u32, u32) {
+        let days = self.0.div_euclid(86_400);
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        (year, month, day)
+    }
+
+    /// (hour, minute) of the day, UTC.
+    pub fn hm(self) -> (i64, i64) {
+        let secs = self.0.rem_euclid(86_400);
+        (secs / 3_600, secs % 3_600 / 60)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<chrono::DateTime<chrono::Utc>> for Timestamp {
+    fn from(at: chrono::DateTime<chrono::Utc>) -> Self {
+        Timestamp(at.timestamp())
+    }
+}
+
 /// "23 November 2026"
-pub fn date(at: DateTime<Utc>) -> String {
-    format!(
-        "{} {} {}",
-        at.day(),
-        MONTHS[at.month0() as usize],
-        at.year()
-    )
+pub fn date(at: impl Into<Timestamp>) -> String {
+    let (year, month, day) = at.into().ymd();
+    format!("{day} {} {year}", MONTHS[month as usize - 1])
 }
 
 /// "23 November 2026 at 14:05 UTC"
-pub fn date_time(at: DateTime<Utc>) -> String {
-    format!("{} at {:02}:{:02} UTC", date(at), at.hour(), at.minute())
+pub fn date_time(at: impl Into<Timestamp>) -> String {
+    let at = at.into();
+    let (hour, minute) = at.hm();
+    format!("{} at {hour:02}:{minute:02} UTC", date(at))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
 
     #[test]
     fn formats() {
-        let at = Utc.with_ymd_and_hms(2026, 1, 5, 9, 7, 0).unwrap();
-        assert_eq!(date(at), "5 January 2026");
-        assert_eq!(date_time(at), "5 January 2026 at 09:07 UTC");
+        // 2026-01-05T09:07:00Z
+        assert_eq!(date(Timestamp(1_767_604_020)), "5 January 2026");
+        assert_eq!(
+            date_time(Timestamp(1_767_604_020)),
+            "5 January 2026 at 09:07 UTC"
+        );
+        assert_eq!(date(Timestamp(0)), "1 January 1970");
+        assert_eq!(date(Timestamp(951_782_400)), "29 February 2000");
+        assert_eq!(date_time(Timestamp(-1)), "31 December 1969 at 23:59 UTC");
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn agrees_with_chrono_every_day_for_four_centuries() {
+        use chrono::{Datelike, TimeZone, Timelike, Utc};
+        let mut secs = -4_000_000_000i64;
+        while secs < 9_000_000_000 {
+            let at = Utc.timestamp_opt(secs, 0).unwrap();
+            let ts = Timestamp::from(at);
+            assert_eq!(
+                ts.ymd(),
+                (i64::from(at.year()), at.month(), at.day()),
+                "{at}"
+            );
+            assert_eq!(ts.hm(), (i64::from(at.hour()), i64::from(at.minute())));
+            secs += 86_400 + 3_599;
+        }
     }
 }

@@ -9,11 +9,24 @@ use crate::domain::time::{date, date_time};
 use crate::server::account::{ChangePassword, UpdateProfile, recent_activity};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let shell = expect_context::<ShellResource>();
+    // The actions live here, above the data-dependent part, so their results
+    // (and the notices they show) survive a refetch of the shell.
+    let update_profile = ServerAction::<UpdateProfile>::new();
+    let change_password = ServerAction::<ChangePassword>::new();
+    let saved = update_profile.version();
+    Effect::new(move |previous: Option<usize>| {
+        let now = saved.get();
+        if previous.is_some_and(|p| p != now)
+            && matches!(update_profile.value().get_untracked(), Some(Ok(_)))
+        {
+            shell.refetch();
+        }
+        now
+    });
     view! {
         <Title text="Account settings" />
         <div class="page-head">
@@ -23,9 +36,9 @@ pub fn AccountPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 shell.await.ok().map(|data| view! {
                     <div class="grid-2">
-                        <ProfileCard data=data.clone() shell />
+                        <ProfileCard data=data.clone() action=update_profile />
                         <OrganizationCard data />
-                        <PasswordCard />
+                        <PasswordCard action=change_password />
                         <ActivityCard />
                     </div>
                 })
@@ -35,14 +48,8 @@ pub fn AccountPage() -> impl IntoView {
 }
 
 #[component]
-fn ProfileCard(data: OrganizationShell, shell: ShellResource) -> impl IntoView {
-    let action = ServerAction::<UpdateProfile>::new();
+fn ProfileCard(data: OrganizationShell, action: ServerAction<UpdateProfile>) -> impl IntoView {
     let value = action.value();
-    Effect::new(move |_| {
-        if matches!(value.get(), Some(Ok(_))) {
-            shell.refetch();
-        }
-    });
     view! {
         <section class="card" aria-labelledby="profile-heading">
             <h2 id="profile-heading">"Profile"</h2>
@@ -91,7 +98,7 @@ fn OrganizationCard(data: OrganizationShell) -> impl IntoView {
                                     {if inactive {
                                         view! { <span>{o.name}" — deactivated"</span> }.into_any()
                                     } else {
-                                        view! { <A href=format!("/o/{}", o.slug)>{o.name}</A> }.into_any()
+                                        view! { <a href=format!("/o/{}", o.slug)>{o.name}</a> }.into_any()
                                     }}
                                     <span class="muted">{format!(" {} · {}", o.kind.label(), o.role.label())}</span>
                                 </li>
@@ -107,8 +114,7 @@ fn OrganizationCard(data: OrganizationShell) -> impl IntoView {
 }
 
 #[component]
-fn PasswordCard() -> impl IntoView {
-    let action = ServerAction::<ChangePassword>::new();
+fn PasswordCard(action: ServerAction<ChangePassword>) -> impl IntoView {
     let value = action.value();
     view! {
         <section class="card" aria-labelledby="password-heading">

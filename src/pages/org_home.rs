@@ -19,7 +19,7 @@ pub fn OrgHomePage() -> impl IntoView {
                         <Title text=org.name.clone() />
                         <div class="page-head">
                             <h1>{org.name.clone()}</h1>
-                            <p class="muted">"Welcome, "{data.viewer.name.clone()}". You are "<strong>{org.your_role.label()}</strong>" here ("{org.your_kind.label().to_lowercase()}")."</p>
+                            <p class="muted">"Welcome, "{data.viewer.name.clone()}". You are "<strong>{org.your_role.label()}</strong>" here ("{org.your_kind.noun()}")."</p>
                         </div>
                         <section class="tiles" aria-label="Organization at a glance">
                             <div class="tile">

@@ -21,17 +21,16 @@ pub fn OrgLayout() -> impl IntoView {
     provide_context(shell);
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
+        // Only the header follows the shell; the page below keeps its state when the
+        // shell is refetched (after a profile change, say).
         <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match shell.await {
-                    Ok(data) => view! {
-                        <OrgHeader shell=data />
-                        <main class="page" id="main"><Outlet /></main>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <main class="page" id="main"><ErrorPanel error /></main> }.into_any(),
+                    Ok(data) => view! { <OrgHeader shell=data /> }.into_any(),
+                    Err(error) => view! { <div class="page"><ErrorPanel error /></div> }.into_any(),
                 }
             })}
         </Suspense>
+        <main class="page" id="main"><Outlet /></main>
     }
 }

@@ -294,7 +294,7 @@ pub async fn recent_activity(
             Some(Activity {
                 what: action.describe().to_string(),
                 ip: row.ip,
-                at: row.created_at,
+                at: row.created_at.into(),
             })
         })
         .collect())

@@ -55,12 +55,12 @@ pub async fn shell(
         viewer: Viewer {
             name: user.name,
             email: user.email,
-            member_since: user.created_at,
+            member_since: user.created_at.into(),
         },
         organization: OrganizationOverview {
             name: org.name,
             slug: org.slug,
-            created_at: org.created_at,
+            created_at: org.created_at.into(),
             your_role: membership.role,
             your_kind: membership.kind,
             team_members,

@@ -1,0 +1,10 @@
+import { chromium } from '@playwright/test';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu','--disable-background-networking','--disable-component-update','--disable-sync','--no-first-run','--disable-quic'] });
+const p = await b.newPage();
+p.on('console', m => console.log('console', m.type(), m.text()));
+p.on('pageerror', e => console.log('pageerror', e.message));
+p.on('requestfailed', r => console.log('failed', r.url(), r.failure()?.errorText));
+await p.goto(process.argv[2] ?? 'http://127.0.0.1:3999/login');
+await p.waitForTimeout(3000);
+console.log(await p.locator('#hydrated').getAttribute('data-ready'));
+await b.close();
