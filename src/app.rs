@@ -7,7 +7,7 @@ use crate::pages::{
     reset_password::ResetPasswordPage, signup::SignUpPage,
 };
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -22,6 +22,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="stylesheet" href="/pkg/consort.css" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -51,8 +52,6 @@ fn set_page_security_policy() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="consort" href="/pkg/consort.css" />
-        <Title formatter=|title: String| if title.is_empty() { "Consort".to_string() } else { format!("{title} · Consort") } />
         <HydrationMarker />
         <Router>
             <Routes fallback=NotFound>

@@ -25,6 +25,9 @@ pub mod web;
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    // Readable panics in development builds; release builds abort without the
+    // formatting machinery (it costs a kilobyte of the bundle budget).
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(app::App);
 }

@@ -85,17 +85,20 @@ pub fn Field(
 /// A message about the whole form.
 #[component]
 pub fn FormAlert(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
-    view! {
-        <Show when=move || message.with(Option::is_some)>
-            <div class="alert alert-error" role="alert">{move || message.get()}</div>
-        </Show>
+    move || {
+        message
+            .get()
+            .map(|text| view! { <div class="alert alert-error" role="alert">{text}</div> })
     }
 }
 
-/// A notice (success or information).
+/// A notice (success or information), shown while `when` holds.
 #[component]
-pub fn Notice(children: Children) -> impl IntoView {
-    view! { <div class="alert alert-info" role="status">{children()}</div> }
+pub fn Notice(#[prop(into)] when: Signal<bool>, text: &'static str) -> impl IntoView {
+    move || {
+        when.get()
+            .then(|| view! { <div class="alert alert-info" role="status">{text}</div> })
+    }
 }
 
 /// The form's submit button; says what is happening while the action runs.

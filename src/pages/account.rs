@@ -28,7 +28,7 @@ pub fn AccountPage() -> impl IntoView {
         now
     });
     view! {
-        <Title text="Account settings" />
+        <Title text="Account settings · Consort" />
         <div class="page-head">
             <h1>"Account settings"</h1>
         </div>
@@ -55,9 +55,7 @@ fn ProfileCard(data: OrganizationShell, action: ServerAction<UpdateProfile>) -> 
             <h2 id="profile-heading">"Profile"</h2>
             <ActionForm action=action attr:novalidate=true attr:aria-label="Profile">
                 <FormAlert message=form_error(value) />
-                <Show when=move || matches!(value.get(), Some(Ok(_)))>
-                    <Notice>"Your profile has been saved."</Notice>
-                </Show>
+                <Notice when=Signal::derive(move || matches!(value.get(), Some(Ok(_)))) text="Your profile has been saved." />
                 <Field label="Name" name="name" autocomplete="name" value=data.viewer.name.clone() error=field_error(value, "name") />
                 <Field label="Email" name="email_display" kind="email" value=data.viewer.email.clone() readonly=true required=false
                     hint="Your email identifies your account and cannot be changed here." error=Signal::derive(|| None::<String>) />
@@ -121,9 +119,10 @@ fn PasswordCard(action: ServerAction<ChangePassword>) -> impl IntoView {
             <h2 id="password-heading">"Change password"</h2>
             <ActionForm action=action attr:novalidate=true attr:aria-label="Change password">
                 <FormAlert message=form_error(value) />
-                <Show when=move || matches!(value.get(), Some(Ok(_)))>
-                    <Notice>"Your password has been changed. Your other sessions have been signed out."</Notice>
-                </Show>
+                <Notice
+                    when=Signal::derive(move || matches!(value.get(), Some(Ok(_))))
+                    text="Your password has been changed. Your other sessions have been signed out."
+                />
                 <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" error=field_error(value, "current_password") />
                 <Field label="New password" name="new_password" kind="password" autocomplete="new-password"
                     hint="At least 8 characters, and not a common password." error=field_error(value, "new_password") />

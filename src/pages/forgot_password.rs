@@ -12,24 +12,17 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let value = action.value();
     let sent = move || matches!(value.get(), Some(Ok(())));
     view! {
-        <Title text="Forgot password" />
+        <Title text="Forgot password · Consort" />
         <AuthFrame title="Reset your password" lead="Enter the email of your account and we will send you a link to choose a new password.">
-            <Show
-                when=sent
-                fallback=move || {
-                    view! {
-                        <ActionForm action=action attr:novalidate=true attr:aria-label="Request a reset link">
-                            <FormAlert message=form_error(value) />
-                            <Field label="Email" name="email" kind="email" autocomplete="email" error=field_error(value, "email") />
-                            <Submit label="Send reset link" busy_label="Sending…" pending=action.pending() />
-                        </ActionForm>
-                    }
-                }
-            >
-                <Notice>
-                    "If an account uses that address, a reset link is on its way. It works once, for one hour. Check your spam folder if it does not arrive."
-                </Notice>
-            </Show>
+            <Notice
+                when=Signal::derive(sent)
+                text="If an account uses that address, a reset link is on its way. It works once, for one hour. Check your spam folder if it does not arrive."
+            />
+            <ActionForm action=action attr:novalidate=true attr:aria-label="Request a reset link" attr:hidden=sent>
+                <FormAlert message=form_error(value) />
+                <Field label="Email" name="email" kind="email" autocomplete="email" error=field_error(value, "email") />
+                <Submit label="Send reset link" busy_label="Sending…" pending=action.pending() />
+            </ActionForm>
             <p class="below"><a href="/login">"Back to log in"</a></p>
         </AuthFrame>
     }

@@ -10,7 +10,7 @@ use leptos_router::components::Redirect;
 pub fn HomePage() -> impl IntoView {
     let landing = Resource::new(|| (), |_| current_landing());
     view! {
-        <Title text="" />
+        <Title text="Consort — decide who works in your organization" />
         <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match landing.await {

@@ -15,14 +15,10 @@ pub fn LoginPage() -> impl IntoView {
     let next = move || query.read().get("next").unwrap_or_default();
     let flag = move |name: &'static str| query.read().get(name).is_some();
     view! {
-        <Title text="Log in" />
+        <Title text="Log in · Consort" />
         <AuthFrame title="Log in to Consort">
-            <Show when=move || flag("reset")>
-                <Notice>"Your password has been changed. Log in with your new password."</Notice>
-            </Show>
-            <Show when=move || flag("logged_out")>
-                <Notice>"You have logged out."</Notice>
-            </Show>
+            <Notice when=Signal::derive(move || flag("reset")) text="Your password has been changed. Log in with your new password." />
+            <Notice when=Signal::derive(move || flag("logged_out")) text="You have logged out." />
             <ActionForm action=action attr:novalidate=true attr:aria-label="Log in">
                 <FormAlert message=form_error(value) />
                 <input type="hidden" name="next" value=next />

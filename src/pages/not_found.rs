@@ -10,7 +10,7 @@ pub fn NotFound() -> impl IntoView {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text="Page not found" />
+        <Title text="Page not found · Consort" />
         <main class="page" id="main">
             <section class="card error-panel">
                 <h1>"Page not found"</h1>

@@ -16,7 +16,7 @@ pub fn OrgHomePage() -> impl IntoView {
                     let org = data.organization;
                     let members = org.member_count();
                     view! {
-                        <Title text=org.name.clone() />
+                        <Title text=format!("{} · Consort", org.name) />
                         <div class="page-head">
                             <h1>{org.name.clone()}</h1>
                             <p class="muted">"Welcome, "{data.viewer.name.clone()}". You are "<strong>{org.your_role.label()}</strong>" here ("{org.your_kind.noun()}")."</p>

@@ -17,7 +17,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let action = ServerAction::<ResetPassword>::new();
     let value = action.value();
     view! {
-        <Title text="Choose a new password" />
+        <Title text="Choose a new password · Consort" />
         <AuthFrame title="Choose a new password">
             <Suspense fallback=|| view! { <p class="loading" role="status">"Checking your link…"</p> }>
                 {move || Suspend::new(async move {

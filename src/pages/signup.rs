@@ -11,7 +11,7 @@ pub fn SignUpPage() -> impl IntoView {
     let action = ServerAction::<SignUp>::new();
     let value = action.value();
     view! {
-        <Title text="Sign up" />
+        <Title text="Sign up · Consort" />
         <AuthFrame title="Create your organization" lead="You will be its owner. It takes a minute.">
             <ActionForm action=action attr:novalidate=true attr:aria-label="Sign up">
                 <FormAlert message=form_error(value) />

@@ -82,7 +82,10 @@ async fn pages_carry_a_nonce_policy_and_the_reset_page_no_referrer() {
             body.contains(&format!("nonce=\"{nonce}\"")),
             "the hydration script carries the nonce"
         );
-        assert!(body.contains("<label for=\"field-email\">Email</label>"));
+        assert!(
+            body.contains("<label for=\"field-email\">Email"),
+            "the form is server-rendered with labelled fields"
+        );
 
         let (_, headers, body) = send(env, false, get("/reset-password?token=forged")).await;
         assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");
