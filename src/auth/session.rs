@@ -111,6 +111,21 @@ pub fn clearing_cookie(secure: bool) -> String {
     format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
 }
 
+/// Removes expired sessions every hour.
+pub fn spawn_cleanup(db: Db) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            match db::sessions::delete_expired(&db, db::now()).await {
+                Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
+                Ok(_) => {}
+                Err(error) => tracing::error!(%error, "could not remove expired sessions"),
+            }
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,19 +180,4 @@ mod tests {
             t
         ));
     }
-}
-
-/// Removes expired sessions every hour.
-pub fn spawn_cleanup(db: Db) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
-        loop {
-            every.tick().await;
-            match db::sessions::delete_expired(&db, db::now()).await {
-                Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
-                Ok(_) => {}
-                Err(error) => tracing::error!(%error, "could not remove expired sessions"),
-            }
-        }
-    })
 }

@@ -102,17 +102,14 @@ async fn open_sqlite(url: &str, path: &str) -> Result<SqlitePool, ConnectError> 
         let dir = Path::new(file)
             .parent()
             .filter(|d| !d.as_os_str().is_empty());
-        if let Some(dir) = dir {
-            if !dir.exists() {
-                if dir == Path::new(DEFAULT_SQLITE_DIR) {
-                    std::fs::create_dir_all(dir).map_err(|e| ConnectError::Open {
-                        url: url.into(),
-                        source: sqlx::Error::Io(e),
-                    })?;
-                } else {
-                    return Err(ConnectError::MissingDirectory(dir.display().to_string()));
-                }
+        if let Some(dir) = dir.filter(|d| !d.exists()) {
+            if dir != Path::new(DEFAULT_SQLITE_DIR) {
+                return Err(ConnectError::MissingDirectory(dir.display().to_string()));
             }
+            std::fs::create_dir_all(dir).map_err(|e| ConnectError::Open {
+                url: url.into(),
+                source: sqlx::Error::Io(e),
+            })?;
         }
     }
     let options = SqliteConnectOptions::from_str(url)
