@@ -1,6 +1,7 @@
 //! Log-in attempt limits, counted from the audit trail so that every instance
 //! sharing a database enforces the same limit.
 
+use crate::db::audit::CountBy;
 use crate::db::{self, Db};
 use crate::domain::audit::AuditAction;
 use crate::error::AppError;
@@ -21,10 +22,18 @@ pub async fn check_login(
     ip: Option<&str>,
 ) -> Result<(), AppError> {
     let since = db::now() - WINDOW;
-    let by_account =
-        db::audit::count_for_subject(db, AuditAction::LoginFailed, email_key, since).await?;
+    let by_account = db::audit::count_since(
+        db,
+        AuditAction::LoginFailed,
+        CountBy::Subject,
+        email_key,
+        since,
+    )
+    .await?;
     let by_address = match ip {
-        Some(ip) => db::audit::count_for_ip(db, AuditAction::LoginFailed, ip, since).await?,
+        Some(ip) => {
+            db::audit::count_since(db, AuditAction::LoginFailed, CountBy::Ip, ip, since).await?
+        }
         None => 0,
     };
     if by_account >= limits.per_account || by_address >= limits.per_address {

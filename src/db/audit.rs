@@ -33,29 +33,33 @@ pub async fn record(db: &Db, action: AuditAction, event: Event<'_>) -> Result<()
     Ok(())
 }
 
-/// How many `action` events about `subject` happened since `since`.
-pub async fn count_for_subject(
-    db: &Db,
-    action: AuditAction,
-    subject: &str,
-    since: DateTime<Utc>,
-) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) = on_db!(db, pool => sqlx::query_as(
-        "SELECT COUNT(*) FROM audit_events WHERE action = $1 AND subject = $2 AND created_at > $3",
-    ).bind(action.as_str()).bind(subject).bind(since).fetch_one(pool).await)?;
-    Ok(n)
+/// Which column a count is about.
+#[derive(Clone, Copy, Debug)]
+pub enum CountBy {
+    /// The subject (an attempted email, say).
+    Subject,
+    /// The client address.
+    Ip,
 }
 
-/// How many `action` events came from `ip` since `since`.
-pub async fn count_for_ip(
+/// How many `action` events with `value` in the `by` column happened since `since`.
+pub async fn count_since(
     db: &Db,
     action: AuditAction,
-    ip: &str,
+    by: CountBy,
+    value: &str,
     since: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) = on_db!(db, pool => sqlx::query_as(
-        "SELECT COUNT(*) FROM audit_events WHERE action = $1 AND ip = $2 AND created_at > $3",
-    ).bind(action.as_str()).bind(ip).bind(since).fetch_one(pool).await)?;
+    let sql = match by {
+        CountBy::Subject => {
+            "SELECT COUNT(*) FROM audit_events WHERE action = $1 AND subject = $2 AND created_at > $3"
+        }
+        CountBy::Ip => {
+            "SELECT COUNT(*) FROM audit_events WHERE action = $1 AND ip = $2 AND created_at > $3"
+        }
+    };
+    let (n,): (i64,) = on_db!(db, pool => sqlx::query_as(sql)
+        .bind(action.as_str()).bind(value).bind(since).fetch_one(pool).await)?;
     Ok(n)
 }
 

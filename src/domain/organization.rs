@@ -3,32 +3,48 @@
 pub const MAX_NAME_CHARS: usize = 100;
 const MAX_SLUG_LEN: usize = 48;
 
-/// Trims and checks an organization name.
-pub fn check_name(input: &str) -> Result<String, &'static str> {
+/// The messages for one kind of name.
+struct NameRules {
+    empty: &'static str,
+    too_long: &'static str,
+    control: &'static str,
+}
+
+fn check(input: &str, rules: &NameRules) -> Result<String, &'static str> {
     let name = input.trim();
     if name.is_empty() {
-        Err("Enter the organization's name.")
+        Err(rules.empty)
     } else if name.chars().count() > MAX_NAME_CHARS {
-        Err("Keep the name to 100 characters or fewer.")
+        Err(rules.too_long)
     } else if name.chars().any(char::is_control) {
-        Err("The name cannot contain control characters.")
+        Err(rules.control)
     } else {
         Ok(name.to_string())
     }
 }
 
+/// Trims and checks an organization name.
+pub fn check_name(input: &str) -> Result<String, &'static str> {
+    check(
+        input,
+        &NameRules {
+            empty: "Enter the organization's name.",
+            too_long: "Keep the name to 100 characters or fewer.",
+            control: "The name cannot contain control characters.",
+        },
+    )
+}
+
 /// Trims and checks a person's name.
 pub fn check_person_name(input: &str) -> Result<String, &'static str> {
-    let name = input.trim();
-    if name.is_empty() {
-        Err("Enter your name.")
-    } else if name.chars().count() > MAX_NAME_CHARS {
-        Err("Keep your name to 100 characters or fewer.")
-    } else if name.chars().any(char::is_control) {
-        Err("Your name cannot contain control characters.")
-    } else {
-        Ok(name.to_string())
-    }
+    check(
+        input,
+        &NameRules {
+            empty: "Enter your name.",
+            too_long: "Keep your name to 100 characters or fewer.",
+            control: "Your name cannot contain control characters.",
+        },
+    )
 }
 
 /// A URL-safe slug: lower-case ASCII letters, digits and single hyphens.

@@ -28,9 +28,10 @@ pub async fn request_reset(state: &AppState, client: &Client, email: &str) -> Re
     let email = EmailAddress::parse(email).map_err(|e| AppError::field("email", e.message()))?;
     let email_key = email.key();
     let since = db::now() - Duration::hours(1);
-    let recent = db::audit::count_for_subject(
+    let recent = db::audit::count_since(
         &state.db,
         AuditAction::PasswordResetRequested,
+        db::audit::CountBy::Subject,
         &email_key,
         since,
     )
