@@ -12,7 +12,7 @@ WASM_BINDGEN_VERSION := 0.2.130
 # wasm-opt from npm's binaryen (Debian's corrupts the release WASM) must come first.
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CONSORT_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
-# The size budget of the compressed WASM bundle, in bytes (brotli).
+# The size budget of the compressed WASM bundle: 250 KiB of brotli.
 WASM_BUDGET_BROTLI := 256000
 
 .PHONY: help setup tools npm system-packages build run test test-rust e2e wasm-size lint fmt clean

@@ -42,6 +42,20 @@ impl AppError {
         }])
     }
 
+    /// The HTTP status that describes this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Invalid(_) => 400,
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden(_) => 403,
+            AppError::NotFound(_) => 404,
+            AppError::Conflict(_) => 409,
+            AppError::RateLimited { .. } => 429,
+            AppError::Internal => 500,
+            AppError::Transport(_) => 502,
+        }
+    }
+
     /// The message for one field, if this error names it.
     pub fn message_for(&self, field: &str) -> Option<String> {
         match self {

@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { PASSWORD, hydrated, logIn, logOut, newPerson, openMail, signUp } from './helpers';
 
@@ -68,6 +69,8 @@ test('forgot password: the emailed link sets a new password once', async ({ page
   await link.click();
   await hydrated(page);
   await expect(page.getByRole('heading', { name: 'Choose a new password' })).toBeVisible();
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.map((v) => v.id), 'accessibility of the new-password form').toEqual([]);
   await page.getByLabel('New password', { exact: true }).fill('short');
   await page.getByRole('button', { name: 'Set new password' }).click();
   await expect(page.getByText('Use at least 8 characters.')).toBeVisible();

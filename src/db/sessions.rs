@@ -48,19 +48,6 @@ pub async fn delete(db: &Db, id: Uuid) -> Result<(), sqlx::Error> {
     on_db!(db, pool => sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(pool).await.map(|_| ()))
 }
 
-/// Ends every session of the user; returns how many there were.
-pub async fn delete_for_user(db: &Db, user_id: Uuid) -> Result<u64, sqlx::Error> {
-    let done = on_db!(db, pool => sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id).execute(pool).await.map(|r| r.rows_affected()))?;
-    Ok(done)
-}
-
-pub async fn count_for_user(db: &Db, user_id: Uuid) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) = on_db!(db, pool => sqlx::query_as("SELECT COUNT(*) FROM sessions WHERE user_id = $1")
-        .bind(user_id).fetch_one(pool).await)?;
-    Ok(n)
-}
-
 /// Removes sessions past their absolute expiry.
 pub async fn delete_expired(db: &Db, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
     on_db!(db, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")

@@ -98,10 +98,6 @@ impl EmailAddress {
     pub fn key(&self) -> String {
         self.0.to_lowercase()
     }
-
-    pub fn domain(&self) -> &str {
-        self.0.rsplit('@').next().unwrap_or_default()
-    }
 }
 
 impl fmt::Display for EmailAddress {

@@ -10,78 +10,114 @@ pub async fn sign_up(
     password: String,
     organization: String,
 ) -> Result<(), AppError> {
-    use crate::service::accounts;
-    let req = super::context::request().await?;
-    let input = accounts::SignUp {
-        name,
-        email,
-        password,
-        organization,
-    };
-    let signed_in = accounts::sign_up(&req.state, &req.client, input).await?;
-    super::context::set_session_cookie(&req.state, &signed_in.token);
-    leptos_axum::redirect(&signed_in.landing);
-    Ok(())
+    super::context::respond(
+        async move {
+            use crate::service::accounts;
+            let req = super::context::request().await?;
+            let input = accounts::SignUp {
+                name,
+                email,
+                password,
+                organization,
+            };
+            let signed_in = accounts::sign_up(&req.state, &req.client, input).await?;
+            super::context::set_session_cookie(&req.state, &signed_in.token);
+            leptos_axum::redirect(&signed_in.landing);
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "log_in")]
 pub async fn log_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::service::accounts;
-    let req = super::context::request().await?;
-    let signed_in = accounts::log_in(
-        &req.state,
-        &req.client,
-        req.session,
-        &email,
-        &password,
-        next.as_deref(),
+    super::context::respond(
+        async move {
+            use crate::service::accounts;
+            let req = super::context::request().await?;
+            let signed_in = accounts::log_in(
+                &req.state,
+                &req.client,
+                req.session,
+                &email,
+                &password,
+                next.as_deref(),
+            )
+            .await?;
+            super::context::set_session_cookie(&req.state, &signed_in.token);
+            leptos_axum::redirect(&signed_in.landing);
+            Ok(())
+        }
+        .await,
     )
-    .await?;
-    super::context::set_session_cookie(&req.state, &signed_in.token);
-    leptos_axum::redirect(&signed_in.landing);
-    Ok(())
 }
 
 #[server(endpoint = "log_out")]
 pub async fn log_out() -> Result<(), AppError> {
-    let req = super::context::request().await?;
-    super::context::clear_session_cookie(&req.state);
-    crate::service::accounts::log_out(&req.state, &req.client, req.session).await?;
-    leptos_axum::redirect("/login?logged_out=1");
-    Ok(())
+    super::context::respond(
+        async move {
+            let req = super::context::request().await?;
+            super::context::clear_session_cookie(&req.state);
+            crate::service::accounts::log_out(&req.state, &req.client, req.session).await?;
+            leptos_axum::redirect("/login?logged_out=1");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "request_password_reset")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
-    let req = super::context::request().await?;
-    crate::service::passwords::request_reset(&req.state, &req.client, &email).await
+    super::context::respond(
+        async move {
+            let req = super::context::request().await?;
+            crate::service::passwords::request_reset(&req.state, &req.client, &email).await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "check_reset_link")]
 pub async fn check_reset_link(token: String) -> Result<(), AppError> {
-    let req = super::context::request().await?;
-    crate::service::passwords::check_reset(&req.state, &token)
-        .await
-        .map(|_| ())
+    super::context::respond(
+        async move {
+            let req = super::context::request().await?;
+            crate::service::passwords::check_reset(&req.state, &token)
+                .await
+                .map(|_| ())
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "reset_password")]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
-    let req = super::context::request().await?;
-    crate::service::passwords::reset_password(&req.state, &req.client, &token, &password).await?;
-    super::context::clear_session_cookie(&req.state);
-    leptos_axum::redirect("/login?reset=1");
-    Ok(())
+    super::context::respond(
+        async move {
+            let req = super::context::request().await?;
+            crate::service::passwords::reset_password(&req.state, &req.client, &token, &password)
+                .await?;
+            super::context::clear_session_cookie(&req.state);
+            leptos_axum::redirect("/login?reset=1");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// Where the signed-in person starts, or nothing for a visitor.
 #[server(endpoint = "current_landing")]
 pub async fn current_landing() -> Result<Option<String>, AppError> {
-    let req = super::context::request().await?;
-    match req.session {
-        None => Ok(None),
-        Some(session) => crate::service::accounts::current_landing(&req.state, session)
-            .await
-            .map(Some),
-    }
+    super::context::respond(
+        async move {
+            let req = super::context::request().await?;
+            match req.session {
+                None => Ok(None),
+                Some(session) => crate::service::accounts::current_landing(&req.state, session)
+                    .await
+                    .map(Some),
+            }
+        }
+        .await,
+    )
 }

@@ -59,6 +59,27 @@ pub(crate) mod context {
         })
     }
 
+    /// Gives an error its own HTTP status (400, 401, 404, 429…) instead of 500.
+    /// A plain form post without JavaScript keeps the redirect back to its form,
+    /// which carries the error.
+    pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+        if let Err(error) = &result {
+            let form_post = use_context::<http::request::Parts>().is_some_and(|parts| {
+                parts
+                    .headers
+                    .get(http::header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.contains("text/html"))
+            });
+            if let (false, Some(response)) = (form_post, use_context::<ResponseOptions>()) {
+                if let Ok(status) = http::StatusCode::from_u16(error.status()) {
+                    response.set_status(status);
+                }
+            }
+        }
+        result
+    }
+
     pub fn set_session_cookie(state: &AppState, token: &str) {
         set_cookie(&session::cookie(
             token,

@@ -138,6 +138,23 @@ async fn cross_site_posts_are_refused_and_same_site_ones_work() {
         );
         assert_eq!(env.count("sessions").await, 2);
 
+        let wrong = "email=ana%40example.com&password=not-the-password";
+        let (status, _, body) = send(
+            env,
+            false,
+            form_post("/api/log_in", "http://localhost:3000", wrong),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::BAD_REQUEST,
+            "a wrong password is the client's error: {body}"
+        );
+        assert!(
+            body.contains("The email or password is incorrect."),
+            "{body}"
+        );
+
         let (status, _, _) = send(env, false, get("/api/log_in")).await;
         assert_ne!(
             status,
