@@ -71,10 +71,10 @@ pub(crate) mod context {
                     .and_then(|v| v.to_str().ok())
                     .is_some_and(|v| v.contains("text/html"))
             });
-            if let (false, Some(response)) = (form_post, use_context::<ResponseOptions>()) {
-                if let Ok(status) = http::StatusCode::from_u16(error.status()) {
-                    response.set_status(status);
-                }
+            if let (false, Some(response)) = (form_post, use_context::<ResponseOptions>())
+                && let Ok(status) = http::StatusCode::from_u16(error.status())
+            {
+                response.set_status(status);
             }
         }
         result
