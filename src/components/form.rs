@@ -31,6 +31,13 @@ pub fn form_error<T: 'static>(
     })
 }
 
+/// Whether the latest run of an action succeeded.
+pub fn succeeded<T: 'static>(
+    value: impl With<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+) -> Signal<bool> {
+    Signal::derive(move || value.with(|v| matches!(v, Some(Ok(_)))))
+}
+
 /// A labelled input with an optional hint and its error message.
 #[component]
 pub fn Field(

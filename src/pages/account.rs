@@ -2,7 +2,9 @@
 //! information tile (with the organization switcher) and recent activity.
 
 use super::org_layout::ShellResource;
-use crate::components::form::{Field, FormAlert, Notice, Submit, field_error, form_error};
+use crate::components::form::{
+    Field, FormAlert, Notice, Submit, field_error, form_error, succeeded,
+};
 use crate::domain::account::OrganizationShell;
 use crate::domain::role::MemberStatus;
 use crate::domain::time::{date, date_time};
@@ -55,7 +57,7 @@ fn ProfileCard(data: OrganizationShell, action: ServerAction<UpdateProfile>) -> 
             <h2 id="profile-heading">"Profile"</h2>
             <ActionForm action=action attr:novalidate=true attr:aria-label="Profile">
                 <FormAlert message=form_error(value) />
-                <Notice when=Signal::derive(move || matches!(value.get(), Some(Ok(_)))) text="Your profile has been saved." />
+                <Notice when=succeeded(value) text="Your profile has been saved." />
                 <Field label="Name" name="name" autocomplete="name" value=data.viewer.name.clone() error=field_error(value, "name") />
                 <Field label="Email" name="email_display" kind="email" value=data.viewer.email.clone() readonly=true required=false
                     hint="Your email identifies your account and cannot be changed here." error=Signal::derive(|| None::<String>) />
@@ -120,7 +122,7 @@ fn PasswordCard(action: ServerAction<ChangePassword>) -> impl IntoView {
             <ActionForm action=action attr:novalidate=true attr:aria-label="Change password">
                 <FormAlert message=form_error(value) />
                 <Notice
-                    when=Signal::derive(move || matches!(value.get(), Some(Ok(_))))
+                    when=succeeded(value)
                     text="Your password has been changed. Your other sessions have been signed out."
                 />
                 <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" error=field_error(value, "current_password") />
