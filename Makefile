@@ -59,8 +59,9 @@ system-packages:
 
 ## Build and run -----------------------------------------------------------
 
+# --split: lazily loaded routes and the invite dialog become separate WASM chunks.
 build: setup
-	cargo leptos build --release
+	cargo leptos build --release --split
 
 run: build
 	@echo "Consort on SQLite (data/consort.db): http://127.0.0.1:3000 — mail goes to http://127.0.0.1:3000/dev/mailbox"
@@ -87,7 +88,11 @@ wasm-size:
 	@wasm=target/site/pkg/consort.wasm; \
 	raw=$$(stat -c %s $$wasm); gz=$$(gzip -9c $$wasm | wc -c); br=$$(brotli -c -q 11 $$wasm | wc -c); \
 	printf "WASM bundle: %d bytes raw, %d gzip, %d brotli (budget %d brotli)\n" $$raw $$gz $$br $(WASM_BUDGET_BROTLI); \
-	if [ $$br -gt $(WASM_BUDGET_BROTLI) ]; then echo "WASM bundle over budget"; exit 1; fi
+	if [ $$br -gt $(WASM_BUDGET_BROTLI) ]; then echo "WASM bundle over budget"; exit 1; fi; \
+	n=0; total=0; largest=0; for chunk in target/site/pkg/split_*.wasm target/site/pkg/chunk_*.wasm; do \
+		[ -f "$$chunk" ] || continue; size=$$(brotli -c -q 11 "$$chunk" | wc -c); n=$$((n + 1)); total=$$((total + size)); \
+		[ $$size -gt $$largest ] && largest=$$size; done; \
+	printf "Lazy chunks: %d files, %d brotli in all, the largest %d\n" $$n $$total $$largest
 
 lint: tools
 	cargo fmt --check

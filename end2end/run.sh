@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the Playwright suite against the release build on one database:
-#   end2end/run.sh sqlite | postgres
+#   end2end/run.sh sqlite | postgres [playwright arguments, e.g. tests/invitations.spec.ts]
 # It starts target/release/consort on a free port with a fresh database (a new
 # SQLite file, or a new PostgreSQL database on CONSORT_TEST_POSTGRES_URL's server),
 # waits for /healthz, runs the suite, then stops the server and drops the database.
@@ -47,7 +47,8 @@ done
 echo "Playwright on $backend at $url"
 cd "$here"
 status=0
-CONSORT_E2E_URL="$url" CONSORT_E2E_BACKEND="$backend" CONSORT_E2E_OUTPUT="test-results/$backend" npx playwright test || status=$?
+CONSORT_E2E_URL="$url" CONSORT_E2E_BACKEND="$backend" CONSORT_E2E_DATABASE_URL="$DATABASE_URL" \
+  CONSORT_E2E_OUTPUT="test-results/$backend" npx playwright test "${@:2}" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "---- server log (last 60 lines) ----"
   tail -n 60 "$work/server.log"

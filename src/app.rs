@@ -2,14 +2,16 @@
 
 use crate::components::hydration::HydrationMarker;
 use crate::pages::{
-    account::AccountPage, forgot_password::ForgotPasswordPage, home::HomePage, login::LoginPage,
-    not_found::NotFound, org_home::OrgHomePage, org_layout::OrgLayout,
-    reset_password::ResetPasswordPage, signup::SignUpPage,
+    accept_invitation::AcceptInvitationRoute, account::AccountRoute,
+    forgot_password::ForgotPasswordPage, home::HomePage, invitations::InvitationsRoute,
+    login::LoginPage, members::MembersRoute, not_found::NotFound, org_home::OrgHomePage,
+    org_layout::OrgLayout, reset_password::ResetPasswordPage, settings::SettingsRoute,
+    signup::SignUpPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -60,9 +62,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("login") view=LoginPage />
                 <Route path=path!("forgot-password") view=ForgotPasswordPage />
                 <Route path=path!("reset-password") view=ResetPasswordPage ssr=SsrMode::Async />
+                <Route path=path!("invitations/accept") view={Lazy::<AcceptInvitationRoute>::new()} ssr=SsrMode::Async />
                 <ParentRoute path=path!("o/:slug") view=OrgLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=OrgHomePage />
-                    <Route path=path!("account") view=AccountPage />
+                    <Route path=path!("account") view={Lazy::<AccountRoute>::new()} />
+                    <Route path=path!("members") view={Lazy::<MembersRoute>::new()} />
+                    <Route path=path!("members/invitations") view={Lazy::<InvitationsRoute>::new()} />
+                    <Route path=path!("settings") view={Lazy::<SettingsRoute>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -29,5 +29,7 @@ pub fn hydrate() {
     // formatting machinery (it costs a kilobyte of the bundle budget).
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Lazy routes and the invite dialog are separate chunks: hydration waits for
+    // the chunk of the page being hydrated.
+    leptos::mount::hydrate_lazy(app::App);
 }

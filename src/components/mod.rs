@@ -1,7 +1,11 @@
 //! Reusable pieces of UI.
 
 pub mod auth_frame;
+pub mod confirm;
 pub mod error_panel;
 pub mod form;
 pub mod hydration;
+pub mod invite_dialog;
+pub mod member_tabs;
 pub mod org_header;
+pub mod pager;

@@ -2,7 +2,7 @@
 //! user menu (disclosure buttons: Escape or a choice closes them).
 
 use crate::domain::account::OrganizationShell;
-use crate::domain::role::MemberStatus;
+use crate::domain::role::{MemberStatus, Role};
 use crate::server::auth::LogOut;
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
@@ -25,6 +25,12 @@ pub fn OrgHeader(shell: OrganizationShell) -> impl IntoView {
     let account = format!("/o/{}/account", organization.slug);
     let pathname = use_location().pathname;
     let overview = home.clone();
+    let role = organization.your_role;
+    let members = format!("/o/{}/members", organization.slug);
+    let settings = format!("/o/{}/settings", organization.slug);
+    let (members_prefix, settings_path) = (members.clone(), settings.clone());
+    let in_members = move || pathname.get().starts_with(&members_prefix);
+    let in_settings = move || pathname.get() == settings_path;
     let initials: String = viewer
         .name
         .split_whitespace()
@@ -53,6 +59,12 @@ pub fn OrgHeader(shell: OrganizationShell) -> impl IntoView {
             </div>
             <nav class="topnav" aria-label="Organization">
                 <a href=home.clone() aria-current=move || (pathname.get() == overview).then_some("page")>"Overview"</a>
+                {(role.rank() >= Role::BillingAdmin.rank()).then(|| view! {
+                    <a href=members aria-current=move || in_members().then_some("page")>"Members"</a>
+                })}
+                {(role.rank() >= Role::Admin.rank()).then(|| view! {
+                    <a href=settings aria-current=move || in_settings().then_some("page")>"Settings"</a>
+                })}
             </nav>
             <Disclosure open=user_open id="user-menu" class="user-menu">
                 <span class="avatar" aria-hidden="true">{initials}</span>

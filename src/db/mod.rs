@@ -3,10 +3,13 @@
 //! between the two where it can be (`$1` placeholders everywhere).
 
 pub mod audit;
+pub mod invitations;
+pub mod members;
 pub mod organizations;
 pub mod outbox;
 pub mod resets;
 pub mod sessions;
+pub mod sub_accounts;
 pub mod users;
 
 use chrono::{DateTime, SubsecRound, Utc};
@@ -173,4 +176,16 @@ pub fn new_id() -> uuid::Uuid {
 /// True when the error is a unique-constraint violation.
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
+/// A LIKE pattern (used with a backslash as ESCAPE character) matching text
+/// that contains `search`, lower-cased, with `%`, `_` and backslash taken literally.
+pub fn contains_pattern(search: &str) -> String {
+    let escaped = search
+        .trim()
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
 }

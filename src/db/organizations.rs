@@ -155,3 +155,23 @@ pub async fn member_counts(db: &Db, organization_id: Uuid) -> Result<(i64, i64),
          FROM memberships WHERE organization_id = $1 AND status = 'active'",
     ).bind(organization_id).fetch_one(pool).await)
 }
+
+/// The address keys of everyone with a membership in the organization.
+pub async fn member_email_keys(
+    db: &Db,
+    organization_id: Uuid,
+) -> Result<std::collections::HashSet<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = on_db!(db, pool => sqlx::query_as(
+        "SELECT u.email_key FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organization_id = $1",
+    ).bind(organization_id).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(|(k,)| k).collect())
+}
+
+pub async fn set_invitation_lifetime(
+    db: &Db,
+    organization_id: Uuid,
+    secs: i64,
+) -> Result<(), sqlx::Error> {
+    on_db!(db, pool => sqlx::query("UPDATE organizations SET invitation_lifetime_secs = $1 WHERE id = $2")
+        .bind(secs).bind(organization_id).execute(pool).await.map(|_| ()))
+}

@@ -14,10 +14,19 @@ pub enum AuditAction {
     PasswordResetRequested,
     PasswordReset,
     ProfileUpdated,
+    InvitationSent,
+    InvitationResent,
+    InvitationCancelled,
+    InvitationAccepted,
+    SubAccountCreated,
+    SubAccountRenamed,
+    SubAccountArchived,
+    SubAccountRestored,
+    InvitationLifetimeChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 9] = [
+    pub const ALL: [AuditAction; 18] = [
         AuditAction::SignedUp,
         AuditAction::OrganizationCreated,
         AuditAction::LoggedIn,
@@ -27,6 +36,15 @@ impl AuditAction {
         AuditAction::PasswordResetRequested,
         AuditAction::PasswordReset,
         AuditAction::ProfileUpdated,
+        AuditAction::InvitationSent,
+        AuditAction::InvitationResent,
+        AuditAction::InvitationCancelled,
+        AuditAction::InvitationAccepted,
+        AuditAction::SubAccountCreated,
+        AuditAction::SubAccountRenamed,
+        AuditAction::SubAccountArchived,
+        AuditAction::SubAccountRestored,
+        AuditAction::InvitationLifetimeChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +58,15 @@ impl AuditAction {
             AuditAction::PasswordResetRequested => "user.password_reset_requested",
             AuditAction::PasswordReset => "user.password_reset",
             AuditAction::ProfileUpdated => "user.profile_updated",
+            AuditAction::InvitationSent => "invitation.sent",
+            AuditAction::InvitationResent => "invitation.resent",
+            AuditAction::InvitationCancelled => "invitation.cancelled",
+            AuditAction::InvitationAccepted => "invitation.accepted",
+            AuditAction::SubAccountCreated => "sub_account.created",
+            AuditAction::SubAccountRenamed => "sub_account.renamed",
+            AuditAction::SubAccountArchived => "sub_account.archived",
+            AuditAction::SubAccountRestored => "sub_account.restored",
+            AuditAction::InvitationLifetimeChanged => "organization.invitation_lifetime_changed",
         }
     }
 
@@ -55,6 +82,15 @@ impl AuditAction {
             AuditAction::PasswordResetRequested => "Asked for a password reset link",
             AuditAction::PasswordReset => "Reset the password with an emailed link",
             AuditAction::ProfileUpdated => "Updated the profile",
+            AuditAction::InvitationSent => "Sent an invitation",
+            AuditAction::InvitationResent => "Resent an invitation",
+            AuditAction::InvitationCancelled => "Cancelled an invitation",
+            AuditAction::InvitationAccepted => "Accepted an invitation",
+            AuditAction::SubAccountCreated => "Created a sub-account",
+            AuditAction::SubAccountRenamed => "Renamed a sub-account",
+            AuditAction::SubAccountArchived => "Archived a sub-account",
+            AuditAction::SubAccountRestored => "Restored a sub-account",
+            AuditAction::InvitationLifetimeChanged => "Changed the invitation lifetime",
         }
     }
 

@@ -47,6 +47,18 @@ pub fn check_person_name(input: &str) -> Result<String, &'static str> {
     )
 }
 
+/// Trims and checks a sub-account's name.
+pub fn check_sub_account_name(input: &str) -> Result<String, &'static str> {
+    check(
+        input,
+        &NameRules {
+            empty: "Enter the sub-account's name.",
+            too_long: "Keep the name to 100 characters or fewer.",
+            control: "The name cannot contain control characters.",
+        },
+    )
+}
+
 /// A URL-safe slug: lower-case ASCII letters, digits and single hyphens.
 pub fn slugify(name: &str) -> String {
     let mut slug = String::new();

@@ -18,12 +18,21 @@ pub enum Action {
     ViewAccount,
     UpdateProfile,
     ChangePassword,
+    // Anyone holding an invitation link (the token is the authority).
+    ViewInvitationLink,
+    AcceptInvitation,
     // Inside one organization.
     ViewOrganization,
+    ViewMembers,
+    InviteMembers,
+    ViewInvitations,
+    ManageInvitations,
+    ViewSettings,
+    ManageSettings,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 17] = [
         Action::SignUp,
         Action::LogIn,
         Action::RequestPasswordReset,
@@ -32,7 +41,15 @@ impl Action {
         Action::ViewAccount,
         Action::UpdateProfile,
         Action::ChangePassword,
+        Action::ViewInvitationLink,
+        Action::AcceptInvitation,
         Action::ViewOrganization,
+        Action::ViewMembers,
+        Action::InviteMembers,
+        Action::ViewInvitations,
+        Action::ManageInvitations,
+        Action::ViewSettings,
+        Action::ManageSettings,
     ];
 
     fn scope(self) -> Scope {
@@ -40,12 +57,20 @@ impl Action {
             Action::SignUp
             | Action::LogIn
             | Action::RequestPasswordReset
-            | Action::ResetPassword => Scope::Public,
+            | Action::ResetPassword
+            | Action::ViewInvitationLink
+            | Action::AcceptInvitation => Scope::Public,
             Action::LogOut
             | Action::ViewAccount
             | Action::UpdateProfile
             | Action::ChangePassword => Scope::OwnAccount,
-            Action::ViewOrganization => Scope::Organization,
+            Action::ViewOrganization
+            | Action::ViewMembers
+            | Action::InviteMembers
+            | Action::ViewInvitations
+            | Action::ManageInvitations
+            | Action::ViewSettings
+            | Action::ManageSettings => Scope::Organization,
         }
     }
 
@@ -53,6 +78,12 @@ impl Action {
     fn minimum_role(self) -> Option<Role> {
         match self {
             Action::ViewOrganization => Some(Role::User),
+            Action::ViewMembers => Some(Role::BillingAdmin),
+            Action::InviteMembers
+            | Action::ViewInvitations
+            | Action::ManageInvitations
+            | Action::ViewSettings
+            | Action::ManageSettings => Some(Role::Admin),
             _ => None,
         }
     }
@@ -115,6 +146,17 @@ pub enum Denied {
     Deactivated,
     /// A member, but the role does not allow it.
     Forbidden,
+}
+
+/// Whether a member with role `granter` may give `role` to someone (in an
+/// invitation or a role change): owners any role, admins up to admin, nobody
+/// else any.
+pub fn may_grant_role(granter: Role, role: Role) -> bool {
+    match granter {
+        Role::Owner => true,
+        Role::Admin => role != Role::Owner,
+        Role::BillingAdmin | Role::User => false,
+    }
 }
 
 pub fn allowed(actor: &Actor, action: Action, target: &Target) -> Result<(), Denied> {

@@ -44,6 +44,11 @@ impl Mailer {
         Ok(())
     }
 
+    /// Wakes the worker after mail was queued in a transaction of its own.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
     pub(crate) fn wake_signal(&self) -> Arc<Notify> {
         self.wake.clone()
     }

@@ -91,6 +91,47 @@ pub fn welcome(name: &str, organization: &str, link: &str) -> Rendered {
     }
 }
 
+/// What an invitation mail says.
+pub struct Invitation<'a> {
+    pub organization: &'a str,
+    pub inviter: &'a str,
+    pub role: &'a str,
+    pub partner: bool,
+    pub link: &'a str,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub fn invitation(invite: &Invitation<'_>) -> Rendered {
+    let what = if invite.partner {
+        format!("as a partner with the role {}", invite.role)
+    } else {
+        format!("as a team member with the role {}", invite.role)
+    };
+    let lines = vec![
+        "Hello,".to_string(),
+        format!(
+            "{} invited you to join {} on Consort {what}.",
+            invite.inviter, invite.organization
+        ),
+        format!(
+            "Accept with the link below. It works once and expires on {}.",
+            format_time(invite.expires_at)
+        ),
+        "If you did not expect this invitation, ignore this email.".to_string(),
+    ];
+    Rendered {
+        subject: format!(
+            "{} invited you to {} on Consort",
+            invite.inviter, invite.organization
+        ),
+        text: format!(
+            "{}\n\n{}\n\n{}\n\n{}\n\n{}\n\n— Consort\n",
+            lines[0], lines[1], lines[2], invite.link, lines[3]
+        ),
+        html: html_page(&lines, Some(("Accept the invitation", invite.link))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

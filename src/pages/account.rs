@@ -12,6 +12,8 @@ use crate::server::account::{ChangePassword, UpdateProfile, recent_activity};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+lazy_page!(AccountRoute, AccountPage);
+
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let shell = expect_context::<ShellResource>();

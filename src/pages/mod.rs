@@ -1,11 +1,34 @@
 //! One file per route.
 
+/// Declares `$route`, a route whose page `$page` is loaded on demand: its code
+/// is a separate WebAssembly chunk (`cargo leptos build --split`).
+macro_rules! lazy_page {
+    ($route:ident, $page:ident) => {
+        pub struct $route;
+
+        #[leptos_router::lazy_route]
+        impl leptos_router::LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> leptos::prelude::AnyView {
+                leptos::prelude::IntoAny::into_any($page())
+            }
+        }
+    };
+}
+
+pub mod accept_invitation;
 pub mod account;
 pub mod forgot_password;
 pub mod home;
+pub mod invitations;
 pub mod login;
+pub mod members;
 pub mod not_found;
 pub mod org_home;
 pub mod org_layout;
 pub mod reset_password;
+pub mod settings;
 pub mod signup;

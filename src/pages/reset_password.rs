@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    no_referrer();
+    crate::web::security::no_referrer();
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let check = Resource::new(token, check_reset_link);
@@ -48,16 +48,5 @@ pub fn ResetPasswordPage() -> impl IntoView {
             </Suspense>
             <p class="below"><a href="/login">"Back to log in"</a></p>
         </AuthFrame>
-    }
-}
-
-/// The page's URL carries a secret: never send it to another site as a referrer.
-#[cfg(feature = "ssr")]
-fn no_referrer() {
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.insert_header(
-            http::header::REFERRER_POLICY,
-            http::HeaderValue::from_static("no-referrer"),
-        );
     }
 }

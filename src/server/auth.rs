@@ -52,14 +52,16 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
     )
 }
 
+/// Logs out; `next` (a same-site path) is where to go afterwards.
 #[server(endpoint = "log_out")]
-pub async fn log_out() -> Result<(), AppError> {
+pub async fn log_out(next: Option<String>) -> Result<(), AppError> {
     super::context::respond(
         async move {
             let req = super::context::request().await?;
             super::context::clear_session_cookie(&req.state);
             crate::service::accounts::log_out(&req.state, &req.client, req.session).await?;
-            leptos_axum::redirect("/login?logged_out=1");
+            let next = next.filter(|n| crate::service::accounts::is_safe_next(n));
+            leptos_axum::redirect(next.as_deref().unwrap_or("/login?logged_out=1"));
             Ok(())
         }
         .await,

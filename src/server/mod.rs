@@ -4,6 +4,9 @@
 
 pub mod account;
 pub mod auth;
+pub mod invitations;
+pub mod members;
+pub mod settings;
 
 /// Every server function's endpoint and the policy actions it performs.
 /// `tests/policy_matrix.rs` checks this against the registry of server functions.
@@ -21,6 +24,21 @@ pub const ENDPOINTS: &[(&str, &[crate::domain::policy::Action])] = {
         ("/api/change_password", &[ChangePassword]),
         ("/api/recent_activity", &[ViewAccount]),
         ("/api/current_landing", &[ViewAccount]),
+        ("/api/invite_options", &[InviteMembers]),
+        ("/api/check_invitations", &[InviteMembers]),
+        ("/api/send_invitations", &[InviteMembers]),
+        ("/api/list_invitations", &[ViewInvitations]),
+        ("/api/resend_invitation", &[ManageInvitations]),
+        ("/api/cancel_invitation", &[ManageInvitations]),
+        ("/api/invitation_preview", &[ViewInvitationLink]),
+        ("/api/accept_invitation", &[AcceptInvitation]),
+        ("/api/accept_invitation_new_account", &[AcceptInvitation]),
+        ("/api/organization_settings", &[ViewSettings]),
+        ("/api/set_invitation_lifetime", &[ManageSettings]),
+        ("/api/create_sub_account", &[ManageSettings]),
+        ("/api/rename_sub_account", &[ManageSettings]),
+        ("/api/set_sub_account_archived", &[ManageSettings]),
+        ("/api/list_members", &[ViewMembers]),
     ]
 };
 
@@ -57,6 +75,20 @@ pub(crate) mod context {
             client,
             session,
         })
+    }
+
+    /// Runs a server function's body with the request, then gives its error
+    /// (if any) its HTTP status.
+    pub async fn run<T, F, Fut>(body: F) -> Result<T, AppError>
+    where
+        F: FnOnce(Request) -> Fut,
+        Fut: std::future::Future<Output = Result<T, AppError>>,
+    {
+        let result = match request().await {
+            Ok(req) => body(req).await,
+            Err(e) => Err(e),
+        };
+        respond(result)
     }
 
     /// Gives an error its own HTTP status (400, 401, 404, 429…) instead of 500.

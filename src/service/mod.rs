@@ -3,9 +3,15 @@
 //! `auth` and `mail`. Server functions are thin wrappers around these, and the
 //! integration tests call these same functions.
 
+pub mod acceptance;
 pub mod accounts;
+pub mod invitation_check;
+pub mod invitation_csv;
+pub mod invitations;
+pub mod members;
 pub mod organizations;
 pub mod passwords;
+pub mod settings;
 
 use crate::domain::policy::{self, Action, Actor, Denied, Target};
 use crate::error::AppError;

@@ -65,19 +65,37 @@ pub async fn same_origin(State(state): State<AppState>, request: Request, next: 
 /// A browser always sends Origin (or at least Sec-Fetch-Site) with a POST; a
 /// request with neither comes from a program, not from a page on another site.
 pub fn origin_allowed(headers: &HeaderMap, public_url: &str) -> bool {
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     if let Some(origin) = headers.get(header::ORIGIN) {
         let Ok(origin) = origin.to_str() else {
             return false;
         };
+        // A page sent with `Referrer-Policy: no-referrer` (reset and invitation
+        // links) posts its own forms with `Origin: null`; then only the
+        // browser's own Sec-Fetch-Site can vouch for it.
+        if origin == "null" {
+            return fetch_site == Some("same-origin");
+        }
         let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
         return origin == public_url
             || host.is_some_and(|host| {
                 origin == format!("http://{host}") || origin == format!("https://{host}")
             });
     }
-    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+    match fetch_site {
         Some(site) => site == "same-origin" || site == "none",
         None => true,
+    }
+}
+
+/// For pages whose URL carries a secret (reset and invitation links): never
+/// send it to another site as a referrer.
+pub fn no_referrer() {
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
     }
 }
 
@@ -115,6 +133,14 @@ mod tests {
             public
         ));
         assert!(!origin_allowed(&headers(&[("origin", "null")]), public));
+        assert!(!origin_allowed(
+            &headers(&[("origin", "null"), ("sec-fetch-site", "cross-site")]),
+            public
+        ));
+        assert!(origin_allowed(
+            &headers(&[("origin", "null"), ("sec-fetch-site", "same-origin")]),
+            public
+        ));
         assert!(!origin_allowed(
             &headers(&[("sec-fetch-site", "cross-site")]),
             public

@@ -6,6 +6,7 @@ mod common;
 
 mod accounts;
 mod database;
+mod invitations;
 mod mail;
 mod passwords;
 mod policy_matrix;

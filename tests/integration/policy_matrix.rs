@@ -80,9 +80,12 @@ fn expected(action: Action) -> [Result<(), Denied>; 9] {
     use Denied::*;
     let ok = Ok(());
     match action {
-        Action::SignUp | Action::LogIn | Action::RequestPasswordReset | Action::ResetPassword => {
-            [ok; 9]
-        }
+        Action::SignUp
+        | Action::LogIn
+        | Action::RequestPasswordReset
+        | Action::ResetPassword
+        | Action::ViewInvitationLink
+        | Action::AcceptInvitation => [ok; 9],
         Action::LogOut | Action::ViewAccount | Action::UpdateProfile | Action::ChangePassword => {
             [ok, ok, ok, ok, ok, ok, ok, ok, Err(NotSignedIn)]
         }
@@ -97,18 +100,55 @@ fn expected(action: Action) -> [Result<(), Denied>; 9] {
             Err(NotAMember),
             Err(NotSignedIn),
         ],
+        // Billing admins read the members; users and partners (role user) do not.
+        Action::ViewMembers => [
+            ok,
+            ok,
+            ok,
+            Err(Forbidden),
+            Err(Forbidden),
+            Err(Deactivated),
+            Err(NotAMember),
+            Err(NotAMember),
+            Err(NotSignedIn),
+        ],
+        // Owners and admins only.
+        Action::InviteMembers
+        | Action::ViewInvitations
+        | Action::ManageInvitations
+        | Action::ViewSettings
+        | Action::ManageSettings => [
+            ok,
+            ok,
+            Err(Forbidden),
+            Err(Forbidden),
+            Err(Forbidden),
+            Err(Deactivated),
+            Err(NotAMember),
+            Err(NotAMember),
+            Err(NotSignedIn),
+        ],
     }
 }
 
 fn natural_target(action: Action) -> Target {
     match action {
-        Action::SignUp | Action::LogIn | Action::RequestPasswordReset | Action::ResetPassword => {
-            Target::Nobody
-        }
+        Action::SignUp
+        | Action::LogIn
+        | Action::RequestPasswordReset
+        | Action::ResetPassword
+        | Action::ViewInvitationLink
+        | Action::AcceptInvitation => Target::Nobody,
         Action::LogOut | Action::ViewAccount | Action::UpdateProfile | Action::ChangePassword => {
             Target::Account(ME)
         }
-        Action::ViewOrganization => Target::Organization(ORG),
+        Action::ViewOrganization
+        | Action::ViewMembers
+        | Action::InviteMembers
+        | Action::ViewInvitations
+        | Action::ManageInvitations
+        | Action::ViewSettings
+        | Action::ManageSettings => Target::Organization(ORG),
     }
 }
 
@@ -180,5 +220,17 @@ fn every_server_function_is_in_the_matrix() {
             covered.contains(&action),
             "{action:?} is performed by no server function"
         );
+    }
+}
+
+#[test]
+fn nobody_grants_a_role_above_their_own() {
+    use consort::domain::policy::may_grant_role;
+    use consort::domain::role::Role;
+    for role in Role::ALL {
+        assert!(may_grant_role(Role::Owner, role));
+        assert_eq!(may_grant_role(Role::Admin, role), role != Role::Owner);
+        assert!(!may_grant_role(Role::BillingAdmin, role));
+        assert!(!may_grant_role(Role::User, role));
     }
 }

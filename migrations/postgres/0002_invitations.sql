@@ -1,0 +1,54 @@
+-- Sub-accounts, membership permissions (modules and sub-account access) and invitations.
+
+CREATE TABLE sub_accounts (
+    id              UUID PRIMARY KEY,
+    organization_id UUID NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+    name            TEXT NOT NULL,
+    name_key        TEXT NOT NULL,
+    archived_at    TIMESTAMPTZ,
+    created_at     TIMESTAMPTZ NOT NULL,
+    updated_at     TIMESTAMPTZ NOT NULL
+);
+CREATE UNIQUE INDEX sub_accounts_org_name ON sub_accounts (organization_id, name_key);
+
+-- Granted modules as a ';'-separated list; sub-account access is "all" or the listed ones.
+ALTER TABLE memberships ADD COLUMN modules TEXT NOT NULL DEFAULT '';
+ALTER TABLE memberships ADD COLUMN all_sub_accounts BOOLEAN NOT NULL DEFAULT TRUE;
+
+CREATE TABLE membership_sub_accounts (
+    membership_id  UUID NOT NULL REFERENCES memberships (id) ON DELETE CASCADE,
+    sub_account_id UUID NOT NULL REFERENCES sub_accounts (id) ON DELETE CASCADE,
+    PRIMARY KEY (membership_id, sub_account_id)
+);
+
+CREATE TABLE invitations (
+    id               UUID PRIMARY KEY,
+    organization_id  UUID NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+    email            TEXT NOT NULL,
+    email_key        TEXT NOT NULL,
+    kind             TEXT NOT NULL CHECK (kind IN ('team', 'partner')),
+    role             TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'billing_admin', 'user')),
+    modules          TEXT NOT NULL DEFAULT '',
+    all_sub_accounts BOOLEAN NOT NULL DEFAULT TRUE,
+    inviter_user_id  UUID REFERENCES users (id) ON DELETE SET NULL,
+    token_hash       TEXT NOT NULL,
+    status           TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'cancelled')),
+    mail_id          UUID,
+    send_count       BIGINT NOT NULL DEFAULT 1,
+    sent_at         TIMESTAMPTZ NOT NULL,
+    expires_at      TIMESTAMPTZ NOT NULL,
+    created_at      TIMESTAMPTZ NOT NULL,
+    accepted_at     TIMESTAMPTZ,
+    accepted_user_id UUID REFERENCES users (id) ON DELETE SET NULL,
+    cancelled_at    TIMESTAMPTZ
+);
+CREATE UNIQUE INDEX invitations_token_hash ON invitations (token_hash);
+-- At most one pending invitation per organization and address.
+CREATE UNIQUE INDEX invitations_one_pending ON invitations (organization_id, email_key) WHERE status = 'pending';
+CREATE INDEX invitations_org_status_sent ON invitations (organization_id, status, sent_at);
+
+CREATE TABLE invitation_sub_accounts (
+    invitation_id  UUID NOT NULL REFERENCES invitations (id) ON DELETE CASCADE,
+    sub_account_id UUID NOT NULL REFERENCES sub_accounts (id) ON DELETE CASCADE,
+    PRIMARY KEY (invitation_id, sub_account_id)
+);

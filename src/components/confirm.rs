@@ -1,0 +1,39 @@
+//! A destructive button that asks first: the first click shows what will
+//! happen, with "confirm" and "keep" buttons.
+
+use leptos::prelude::*;
+
+#[component]
+pub fn ConfirmButton(
+    /// The button's text, e.g. "Cancel".
+    label: &'static str,
+    /// The accessible name, e.g. "Cancel the invitation to ana@example.com".
+    #[prop(into)]
+    name: String,
+    /// What will happen, said before it happens.
+    #[prop(into)]
+    question: String,
+    /// The confirming button's text.
+    confirm: &'static str,
+    on_confirm: Callback<()>,
+) -> impl IntoView {
+    let asking = RwSignal::new(false);
+    view! {
+        {move || if asking.get() {
+            view! {
+                <span class="confirm" role="group" aria-label="Confirm">
+                    <span>{question.clone()}</span>
+                    <button type="button" class="button button-danger" on:click=move |_| {
+                        asking.set(false);
+                        on_confirm.run(());
+                    }>{confirm}</button>
+                    <button type="button" class="button" on:click=move |_| asking.set(false)>"Keep"</button>
+                </span>
+            }.into_any()
+        } else {
+            view! {
+                <button type="button" class="button" aria-label=name.clone() on:click=move |_| asking.set(true)>{label}</button>
+            }.into_any()
+        }}
+    }
+}

@@ -1,0 +1,366 @@
+//! Invitations: stored in bulk in one transaction with their mail and audit
+//! events, listed per organization, resent, cancelled and accepted atomically.
+//! Every query about an existing invitation names its organization, so an id
+//! copied from another organization finds nothing.
+
+use super::{Db, is_unique_violation, new_id, now, on_db};
+use crate::domain::audit::AuditAction;
+use crate::domain::invitation::{InvitationQuery, InvitationState};
+use crate::domain::page::PAGE_SIZE;
+use chrono::{DateTime, Utc};
+use sqlx::QueryBuilder;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// One invitation to store, with its mail.
+pub struct NewInvitation {
+    pub email: String,
+    pub email_key: String,
+    pub role: &'static str,
+    pub modules: String,
+    /// `None`: every sub-account.
+    pub sub_accounts: Option<Vec<Uuid>>,
+    pub token_hash: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+}
+
+/// What a batch shares.
+pub struct Batch<'a> {
+    pub organization_id: Uuid,
+    pub inviter_user_id: Uuid,
+    pub kind: &'static str,
+    pub expires_at: DateTime<Utc>,
+    pub ip: Option<&'a str>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Someone invited one of the addresses a moment ago.
+    #[error("an address was invited concurrently")]
+    AlreadyInvited,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+/// Rows per multi-row INSERT (well under both backends' bind limits).
+const CHUNK: usize = 400;
+
+/// Stores every invitation, its mail in the outbox and its audit event, in one
+/// transaction: all of them or none.
+pub async fn store_batch(
+    db: &Db,
+    batch: &Batch<'_>,
+    invitations: &[NewInvitation],
+) -> Result<(), StoreError> {
+    let at = now();
+    let ids: Vec<(Uuid, Uuid)> = invitations.iter().map(|_| (new_id(), new_id())).collect();
+    let result: Result<(), sqlx::Error> = on_db!(db, pool => async {
+        let mut tx = pool.begin().await?;
+        for (rows, ids) in invitations.chunks(CHUNK).zip(ids.chunks(CHUNK)) {
+            let mut mail = QueryBuilder::new(
+                "INSERT INTO outbox (id, to_address, subject, text_body, html_body, status, next_attempt_at, created_at) ",
+            );
+            mail.push_values(rows.iter().zip(ids), |mut b, (row, (_, mail_id))| {
+                b.push_bind(*mail_id).push_bind(&row.email).push_bind(&row.subject)
+                    .push_bind(&row.text_body).push_bind(&row.html_body).push_bind("queued")
+                    .push_bind(at).push_bind(at);
+            });
+            mail.build().execute(&mut *tx).await?;
+
+            let mut inv = QueryBuilder::new(
+                "INSERT INTO invitations (id, organization_id, email, email_key, kind, role, modules, all_sub_accounts,
+                 inviter_user_id, token_hash, status, mail_id, send_count, sent_at, expires_at, created_at) ",
+            );
+            inv.push_values(rows.iter().zip(ids), |mut b, (row, (id, mail_id))| {
+                b.push_bind(*id).push_bind(batch.organization_id).push_bind(&row.email)
+                    .push_bind(&row.email_key).push_bind(batch.kind).push_bind(row.role)
+                    .push_bind(&row.modules).push_bind(row.sub_accounts.is_none())
+                    .push_bind(batch.inviter_user_id).push_bind(&row.token_hash).push_bind("pending")
+                    .push_bind(*mail_id).push_bind(1_i64).push_bind(at).push_bind(batch.expires_at).push_bind(at);
+            });
+            inv.build().execute(&mut *tx).await?;
+
+            let limited: Vec<(Uuid, Uuid)> = rows.iter().zip(ids)
+                .flat_map(|(row, (id, _))| row.sub_accounts.iter().flatten().map(move |s| (*id, *s)))
+                .collect();
+            for part in limited.chunks(CHUNK) {
+                let mut subs = QueryBuilder::new("INSERT INTO invitation_sub_accounts (invitation_id, sub_account_id) ");
+                subs.push_values(part, |mut b, (id, sub)| {
+                    b.push_bind(*id).push_bind(*sub);
+                });
+                subs.build().execute(&mut *tx).await?;
+            }
+
+            let mut audit = QueryBuilder::new(
+                "INSERT INTO audit_events (id, organization_id, actor_user_id, action, subject, ip, details, created_at) ",
+            );
+            audit.push_values(rows.iter().zip(ids), |mut b, (row, (id, _))| {
+                let details = serde_json::json!({
+                    "invitation_id": id, "role": row.role, "kind": batch.kind, "modules": row.modules,
+                    "sub_accounts": row.sub_accounts,
+                }).to_string();
+                b.push_bind(new_id()).push_bind(batch.organization_id).push_bind(batch.inviter_user_id)
+                    .push_bind(AuditAction::InvitationSent.as_str()).push_bind(&row.email_key)
+                    .push_bind(batch.ip).push_bind(details).push_bind(at);
+            });
+            audit.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await
+    }.await);
+    match result {
+        Ok(()) => Ok(()),
+        Err(e) if is_unique_violation(&e) => Err(StoreError::AlreadyInvited),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Pending invitations of an organization by address key (expired ones too:
+/// they can be resent).
+pub async fn pending_by_email(
+    db: &Db,
+    organization_id: Uuid,
+) -> Result<HashMap<String, Uuid>, sqlx::Error> {
+    let rows: Vec<(String, Uuid)> = on_db!(db, pool => sqlx::query_as(
+        "SELECT email_key, id FROM invitations WHERE organization_id = $1 AND status = 'pending'",
+    ).bind(organization_id).fetch_all(pool).await)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// An invitation with what the tab and the acceptance page show.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct InvitationRow {
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub email: String,
+    pub email_key: String,
+    pub kind: String,
+    pub role: String,
+    pub modules: String,
+    pub status: String,
+    pub token_hash: String,
+    pub send_count: i64,
+    pub sent_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub inviter_name: Option<String>,
+    pub delivery: Option<String>,
+    pub organization_name: String,
+    pub organization_slug: String,
+}
+
+const SELECT: &str = "SELECT i.id, i.organization_id, i.email, i.email_key, i.kind, i.role, i.modules, i.status,
+        i.token_hash, i.send_count, i.sent_at, i.expires_at, u.name AS inviter_name, m.status AS delivery,
+        o.name AS organization_name, o.slug AS organization_slug
+    FROM invitations i
+    JOIN organizations o ON o.id = i.organization_id
+    LEFT JOIN users u ON u.id = i.inviter_user_id
+    LEFT JOIN outbox m ON m.id = i.mail_id";
+
+/// The condition for each state of an open invitation (`$3` is now).
+fn state_condition(state: InvitationState) -> &'static str {
+    match state {
+        InvitationState::DeliveryFailed => "m.status = 'failed'",
+        InvitationState::Expired => {
+            "(m.status IS NULL OR m.status <> 'failed') AND i.expires_at <= $3"
+        }
+        InvitationState::Pending => {
+            "(m.status IS NULL OR m.status <> 'failed') AND i.expires_at > $3"
+        }
+    }
+}
+
+/// One page of an organization's open invitations, newest first, and how many match.
+pub async fn list(
+    db: &Db,
+    organization_id: Uuid,
+    query: &InvitationQuery,
+) -> Result<(Vec<InvitationRow>, i64), sqlx::Error> {
+    let mut filter = String::from(
+        "i.organization_id = $1 AND i.status = 'pending' AND i.email_key LIKE $2 ESCAPE '\\'",
+    );
+    // Parameters: $1 organization, $2 search pattern, then now (when a state
+    // needs it), then limit and offset.
+    let mut next = 3;
+    let timed = matches!(
+        query.state,
+        Some(InvitationState::Pending | InvitationState::Expired)
+    );
+    if let Some(state) = query.state {
+        filter.push_str(" AND ");
+        filter.push_str(state_condition(state));
+    }
+    if timed {
+        next += 1;
+    }
+    let pattern = super::contains_pattern(&query.search);
+    let page = i64::from(query.page.max(1));
+    let count_sql = format!(
+        "SELECT COUNT(*) FROM invitations i LEFT JOIN outbox m ON m.id = i.mail_id WHERE {filter}"
+    );
+    let list_sql = format!(
+        "{SELECT} WHERE {filter} ORDER BY i.sent_at DESC, i.id DESC LIMIT ${next} OFFSET ${}",
+        next + 1
+    );
+    let at = now();
+    on_db!(db, pool => {
+        let count = sqlx::query_as(&count_sql).bind(organization_id).bind(&pattern);
+        let count = if timed { count.bind(at) } else { count };
+        let (total,): (i64,) = count.fetch_one(pool).await?;
+        let rows = sqlx::query_as(&list_sql).bind(organization_id).bind(&pattern);
+        let rows = if timed { rows.bind(at) } else { rows };
+        let rows = rows
+            .bind(i64::from(PAGE_SIZE)).bind((page - 1) * i64::from(PAGE_SIZE))
+            .fetch_all(pool).await?;
+        Ok((rows, total))
+    })
+}
+
+/// An invitation of this organization, whatever its status.
+pub async fn find(
+    db: &Db,
+    organization_id: Uuid,
+    id: Uuid,
+) -> Result<Option<InvitationRow>, sqlx::Error> {
+    let sql = format!("{SELECT} WHERE i.organization_id = $1 AND i.id = $2");
+    on_db!(db, pool => sqlx::query_as(&sql).bind(organization_id).bind(id).fetch_optional(pool).await)
+}
+
+pub async fn find_by_token_hash(
+    db: &Db,
+    token_hash: &str,
+) -> Result<Option<InvitationRow>, sqlx::Error> {
+    let sql = format!("{SELECT} WHERE i.token_hash = $1");
+    on_db!(db, pool => sqlx::query_as(&sql).bind(token_hash).fetch_optional(pool).await)
+}
+
+/// A new token, expiry and mail for a pending invitation, in one transaction.
+/// False when it is no longer pending.
+pub async fn resend(
+    db: &Db,
+    organization_id: Uuid,
+    id: Uuid,
+    token_hash: &str,
+    expires_at: DateTime<Utc>,
+    mail: &super::outbox::NewMail<'_>,
+) -> Result<bool, sqlx::Error> {
+    let at = now();
+    let mail_id = new_id();
+    on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let n = sqlx::query(
+            "UPDATE invitations SET token_hash = $1, expires_at = $2, sent_at = $3, send_count = send_count + 1, mail_id = $4
+             WHERE organization_id = $5 AND id = $6 AND status = 'pending'",
+        ).bind(token_hash).bind(expires_at).bind(at).bind(mail_id).bind(organization_id).bind(id)
+        .execute(&mut *tx).await?.rows_affected();
+        if n == 0 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO outbox (id, to_address, subject, text_body, html_body, status, next_attempt_at, created_at)
+             VALUES ($1, $2, $3, $4, $5, 'queued', $6, $6)",
+        ).bind(mail_id).bind(mail.to).bind(mail.subject).bind(mail.text_body).bind(mail.html_body).bind(at)
+        .execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(true)
+    })
+}
+
+/// Cancels a pending invitation. False when it is not pending (or not this organization's).
+pub async fn cancel(db: &Db, organization_id: Uuid, id: Uuid) -> Result<bool, sqlx::Error> {
+    let n = on_db!(db, pool => sqlx::query(
+        "UPDATE invitations SET status = 'cancelled', cancelled_at = $1 WHERE organization_id = $2 AND id = $3 AND status = 'pending'",
+    ).bind(now()).bind(organization_id).bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Who accepts: an existing account, or a new one created in the same transaction.
+pub enum Acceptor<'a> {
+    Existing(Uuid),
+    New {
+        email: &'a str,
+        email_key: &'a str,
+        name: &'a str,
+        password_hash: &'a str,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AcceptError {
+    /// Accepted, cancelled, expired or replaced between the check and now.
+    #[error("the invitation is no longer open")]
+    NotOpen,
+    #[error("already a member of this organization")]
+    AlreadyMember,
+    #[error("already a team member of another organization")]
+    TeamElsewhere,
+    #[error("an account with this email exists")]
+    EmailTaken,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+/// Accepts atomically: the invitation is claimed first (only one transaction
+/// can move it from pending), then the account (if new) and the membership are
+/// created with the invitation's access. Returns the user id.
+pub async fn accept(
+    db: &Db,
+    invitation: &InvitationRow,
+    acceptor: &Acceptor<'_>,
+) -> Result<Uuid, AcceptError> {
+    let at = now();
+    let user_id = match acceptor {
+        Acceptor::Existing(id) => *id,
+        Acceptor::New { .. } => new_id(),
+    };
+    let membership_id = new_id();
+    on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let claimed = sqlx::query(
+            "UPDATE invitations SET status = 'accepted', accepted_at = $1
+             WHERE id = $2 AND token_hash = $3 AND status = 'pending' AND expires_at > $1",
+        ).bind(at).bind(invitation.id).bind(&invitation.token_hash)
+        .execute(&mut *tx).await?.rows_affected();
+        if claimed == 0 {
+            return Err(AcceptError::NotOpen);
+        }
+        if let Acceptor::New { email, email_key, name, password_hash } = acceptor {
+            let inserted = sqlx::query(
+                "INSERT INTO users (id, email, email_key, name, password_hash, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $6)",
+            ).bind(user_id).bind(*email).bind(*email_key).bind(*name).bind(*password_hash).bind(at)
+            .execute(&mut *tx).await;
+            match inserted {
+                Err(e) if is_unique_violation(&e) => return Err(AcceptError::EmailTaken),
+                other => other?,
+            };
+        }
+        sqlx::query("UPDATE invitations SET accepted_user_id = $1 WHERE id = $2")
+            .bind(user_id).bind(invitation.id).execute(&mut *tx).await?;
+        let existing: Option<(Uuid,)> = sqlx::query_as(
+            "SELECT id FROM memberships WHERE organization_id = $1 AND user_id = $2",
+        ).bind(invitation.organization_id).bind(user_id).fetch_optional(&mut *tx).await?;
+        if existing.is_some() {
+            return Err(AcceptError::AlreadyMember);
+        }
+        if invitation.kind == "team" {
+            let team: Option<(Uuid,)> = sqlx::query_as(
+                "SELECT id FROM memberships WHERE user_id = $1 AND kind = 'team'",
+            ).bind(user_id).fetch_optional(&mut *tx).await?;
+            if team.is_some() {
+                return Err(AcceptError::TeamElsewhere);
+            }
+        }
+        sqlx::query(
+            "INSERT INTO memberships (id, organization_id, user_id, kind, role, status, modules, all_sub_accounts, created_at, updated_at)
+             SELECT $1, organization_id, $2, kind, role, 'active', modules, all_sub_accounts, $3, $3 FROM invitations WHERE id = $4",
+        ).bind(membership_id).bind(user_id).bind(at).bind(invitation.id)
+        .execute(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO membership_sub_accounts (membership_id, sub_account_id)
+             SELECT $1, sub_account_id FROM invitation_sub_accounts WHERE invitation_id = $2",
+        ).bind(membership_id).bind(invitation.id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(user_id)
+    })
+}

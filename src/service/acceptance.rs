@@ -1,0 +1,275 @@
+//! Opening and accepting an invitation link. The token is the authority: only
+//! its hash is stored, it works once, and only for the invited address.
+
+use super::accounts::SignedIn;
+use super::authorize;
+use crate::auth::client::Client;
+use crate::auth::session::{self, Session};
+use crate::auth::{password, token};
+use crate::db::{
+    self,
+    invitations::{AcceptError, Acceptor, InvitationRow},
+};
+use crate::domain::audit::AuditAction;
+use crate::domain::invitation::{AcceptStep, InvitationPreview, LinkProblem};
+use crate::domain::organization::check_person_name;
+use crate::domain::policy::{Action, Actor, Target};
+use crate::domain::role::{MembershipKind, Role};
+use crate::error::{AppError, Checks};
+use crate::state::AppState;
+use serde_json::json;
+use uuid::Uuid;
+
+/// The open invitation behind a token, or why the link cannot be used.
+async fn open_invitation(
+    state: &AppState,
+    token_text: &str,
+) -> Result<Result<InvitationRow, LinkProblem>, AppError> {
+    if !token::looks_valid(token_text) {
+        return Ok(Err(LinkProblem::Unknown));
+    }
+    let Some(row) =
+        db::invitations::find_by_token_hash(&state.db, &token::hash(token_text)).await?
+    else {
+        return Ok(Err(LinkProblem::Unknown));
+    };
+    Ok(match problem(&row) {
+        Some(problem) => Err(problem),
+        None => Ok(row),
+    })
+}
+
+fn problem(row: &InvitationRow) -> Option<LinkProblem> {
+    match row.status.as_str() {
+        "accepted" => Some(LinkProblem::Used),
+        "cancelled" => Some(LinkProblem::Cancelled),
+        _ if row.expires_at <= db::now() => Some(LinkProblem::Expired),
+        _ => None,
+    }
+}
+
+fn link_error(problem: LinkProblem) -> AppError {
+    let message = format!("{}. {}", problem.title(), problem.message());
+    match problem {
+        LinkProblem::Unknown => AppError::NotFound(message),
+        _ => AppError::Conflict(message),
+    }
+}
+
+/// What the acceptance page shows: the invitation and the visitor's next step,
+/// or the problem with the link.
+pub async fn preview(
+    state: &AppState,
+    current: Option<Session>,
+    token_text: &str,
+) -> Result<Result<InvitationPreview, LinkProblem>, AppError> {
+    authorize(
+        &Actor::anonymous(),
+        Action::ViewInvitationLink,
+        Target::Nobody,
+    )?;
+    let row = match open_invitation(state, token_text).await? {
+        Ok(row) => row,
+        Err(problem) => return Ok(Err(problem)),
+    };
+    let next = match current {
+        Some(session) => {
+            let user = db::users::find(&state.db, session.user_id)
+                .await?
+                .ok_or(AppError::Unauthenticated)?;
+            if user.email.to_lowercase() == row.email_key {
+                AcceptStep::Accept
+            } else {
+                AcceptStep::WrongAccount {
+                    signed_in_as: user.email,
+                }
+            }
+        }
+        None => match db::users::find_by_email_key(&state.db, &row.email_key).await? {
+            Some(_) => AcceptStep::LogIn,
+            None => AcceptStep::CreateAccount,
+        },
+    };
+    Ok(Ok(InvitationPreview {
+        kind: MembershipKind::parse(&row.kind).ok_or(AppError::Internal)?,
+        role: Role::parse(&row.role).ok_or(AppError::Internal)?,
+        organization: row.organization_name,
+        inviter: row.inviter_name,
+        email: row.email,
+        expires_at: row.expires_at.into(),
+        next,
+    }))
+}
+
+/// Accepts as the signed-in person, who must hold the invited address.
+/// Returns where to go: the organization.
+pub async fn accept(
+    state: &AppState,
+    client: &Client,
+    current: Option<Session>,
+    token_text: &str,
+) -> Result<String, AppError> {
+    authorize(
+        &Actor::anonymous(),
+        Action::AcceptInvitation,
+        Target::Nobody,
+    )?;
+    let Some(current) = current else {
+        return Err(AppError::Unauthenticated);
+    };
+    let row = open_invitation(state, token_text)
+        .await?
+        .map_err(link_error)?;
+    let user = db::users::find(&state.db, current.user_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if user.email.to_lowercase() != row.email_key {
+        return Err(AppError::Forbidden(format!(
+            "This invitation is for {}, and you are signed in as {}. Log out, then open the link again.",
+            row.email, user.email
+        )));
+    }
+    let user_id = claim(state, &row, &Acceptor::Existing(user.id)).await?;
+    record(
+        state,
+        client,
+        &row,
+        user_id,
+        AuditAction::InvitationAccepted,
+        json!({ "invitation_id": row.id, "role": row.role, "kind": row.kind }),
+    )
+    .await?;
+    Ok(format!("/o/{}", row.organization_slug))
+}
+
+/// Accepts as a new person: an account for the invited address, with the name
+/// and password chosen here, then a session.
+pub async fn accept_with_new_account(
+    state: &AppState,
+    client: &Client,
+    current: Option<Session>,
+    token_text: &str,
+    name: &str,
+    password_input: &str,
+) -> Result<SignedIn, AppError> {
+    authorize(
+        &Actor::anonymous(),
+        Action::AcceptInvitation,
+        Target::Nobody,
+    )?;
+    if current.is_some() {
+        return Err(AppError::Conflict(
+            "You are signed in. Log out first to create a new account for this invitation.".into(),
+        ));
+    }
+    let row = open_invitation(state, token_text)
+        .await?
+        .map_err(link_error)?;
+    let mut checks = Checks::new();
+    let name = checks.take("name", check_person_name(name));
+    checks.take("password", password::check_strength(password_input));
+    checks.finish()?;
+    let name = name.ok_or(AppError::Internal)?;
+    if db::users::find_by_email_key(&state.db, &row.email_key)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::Conflict(ACCOUNT_EXISTS.into()));
+    }
+    let hash = state.hasher.hash(password_input).await;
+    let user_id = claim(
+        state,
+        &row,
+        &Acceptor::New {
+            email: &row.email,
+            email_key: &row.email_key,
+            name: &name,
+            password_hash: &hash,
+        },
+    )
+    .await?;
+    record(
+        state,
+        client,
+        &row,
+        user_id,
+        AuditAction::SignedUp,
+        json!({ "invitation_id": row.id }),
+    )
+    .await?;
+    record(
+        state,
+        client,
+        &row,
+        user_id,
+        AuditAction::InvitationAccepted,
+        json!({ "invitation_id": row.id, "role": row.role, "kind": row.kind }),
+    )
+    .await?;
+    let (session, token) = session::start(&state.db, user_id, client, state.timeouts()).await?;
+    Ok(SignedIn {
+        session,
+        token,
+        landing: format!("/o/{}", row.organization_slug),
+    })
+}
+
+const ACCOUNT_EXISTS: &str =
+    "An account with this email already exists. Log in as it to accept the invitation.";
+
+/// The one atomic step; a lost race reads as what the link now is.
+async fn claim(
+    state: &AppState,
+    row: &InvitationRow,
+    acceptor: &Acceptor<'_>,
+) -> Result<Uuid, AppError> {
+    match db::invitations::accept(&state.db, row, acceptor).await {
+        Ok(user_id) => Ok(user_id),
+        Err(AcceptError::NotOpen) => {
+            let now_is = db::invitations::find(&state.db, row.organization_id, row.id).await?;
+            let problem = match now_is {
+                Some(r) if r.token_hash != row.token_hash => LinkProblem::Unknown,
+                Some(r) => problem(&r).unwrap_or(LinkProblem::Used),
+                None => LinkProblem::Unknown,
+            };
+            Err(link_error(problem))
+        }
+        Err(AcceptError::AlreadyMember) => Err(AppError::Conflict(format!(
+            "You are already a member of {}.",
+            row.organization_name
+        ))),
+        Err(AcceptError::TeamElsewhere) => Err(AppError::Conflict(format!(
+            "You are a team member of another organization, and a person can be a team member of only one. Ask {} to invite you as a partner instead.",
+            row.inviter_name
+                .as_deref()
+                .unwrap_or("the person who invited you")
+        ))),
+        Err(AcceptError::EmailTaken) => Err(AppError::Conflict(ACCOUNT_EXISTS.into())),
+        Err(AcceptError::Db(e)) => Err(e.into()),
+    }
+}
+
+/// An audit event by the invitee about themself, in the inviting organization.
+async fn record(
+    state: &AppState,
+    client: &Client,
+    row: &InvitationRow,
+    user_id: Uuid,
+    action: AuditAction,
+    details: serde_json::Value,
+) -> Result<(), AppError> {
+    db::audit::record(
+        &state.db,
+        action,
+        db::audit::Event {
+            organization_id: Some(row.organization_id),
+            actor_user_id: Some(user_id),
+            target_user_id: Some(user_id),
+            subject: Some(&row.email_key),
+            ip: client.ip(),
+            details,
+        },
+    )
+    .await?;
+    Ok(())
+}

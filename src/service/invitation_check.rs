@@ -1,0 +1,333 @@
+//! The verdict on every address before anything is sent: each row ends in
+//! exactly one outcome. Pure: the caller loads what the organization already has.
+
+use crate::domain::email::EmailAddress;
+use crate::domain::invitation::{CheckReport, CheckedRow, DraftRow, Outcome};
+use crate::domain::module::{self, Module};
+use crate::domain::policy::may_grant_role;
+use crate::domain::role::Role;
+use crate::domain::sub_account::{SubAccount, name_key};
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+use uuid::Uuid;
+
+/// One row as read from the dialog or the CSV file, before judgement. Each
+/// field holds its value or why it is unusable.
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    pub row: usize,
+    pub input: String,
+    pub email: Result<EmailAddress, String>,
+    pub role: Result<Role, String>,
+    pub modules: Result<Vec<Module>, String>,
+    /// `None`: every sub-account.
+    pub sub_accounts: Result<Option<Vec<Uuid>>, String>,
+}
+
+/// A row that will be invited.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invitee {
+    pub email: EmailAddress,
+    pub role: Role,
+    pub modules: Vec<Module>,
+    pub sub_accounts: Option<Vec<Uuid>>,
+}
+
+/// What the organization already holds, and who is inviting.
+pub struct Context<'a> {
+    pub inviter_role: Role,
+    pub member_keys: &'a HashSet<String>,
+    pub pending: &'a HashMap<String, Uuid>,
+}
+
+/// The organization's sub-accounts, by id and by name.
+pub struct SubAccountIndex {
+    by_id: HashMap<Uuid, SubAccount>,
+    by_name: HashMap<String, Uuid>,
+}
+
+impl SubAccountIndex {
+    pub fn new(sub_accounts: Vec<SubAccount>) -> SubAccountIndex {
+        let by_name = sub_accounts
+            .iter()
+            .map(|s| (name_key(&s.name), s.id))
+            .collect();
+        let by_id = sub_accounts.into_iter().map(|s| (s.id, s)).collect();
+        SubAccountIndex { by_id, by_name }
+    }
+
+    /// Resolves chosen ids: each must be an open sub-account of this organization.
+    pub fn resolve_ids(&self, ids: &[Uuid]) -> Result<Vec<Uuid>, String> {
+        let mut out = Vec::new();
+        for id in ids {
+            match self.by_id.get(id) {
+                None => {
+                    return Err(
+                        "One of the chosen sub-accounts does not belong to this organization."
+                            .into(),
+                    );
+                }
+                Some(s) if s.archived => {
+                    return Err(format!("The sub-account \"{}\" is archived.", s.name));
+                }
+                Some(s) if !out.contains(&s.id) => out.push(s.id),
+                Some(_) => {}
+            }
+        }
+        Ok(out)
+    }
+
+    /// Resolves a CSV cell of names separated by `;` (empty: every sub-account).
+    pub fn resolve_names(&self, cell: &str) -> Result<Option<Vec<Uuid>>, String> {
+        let names: Vec<&str> = cell
+            .split([';', '|'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        if names.is_empty() {
+            return Ok(None);
+        }
+        let mut ids = Vec::new();
+        for name in names {
+            let id = self.by_name.get(&name_key(name)).ok_or_else(|| {
+                format!("Unknown sub-account \"{name}\": it is not one of this organization's sub-accounts.")
+            })?;
+            ids.push(*id);
+        }
+        self.resolve_ids(&ids).map(Some)
+    }
+}
+
+/// Rows typed or pasted in the dialog, numbered from 1.
+pub fn from_drafts(rows: Vec<DraftRow>, index: &SubAccountIndex) -> Vec<Candidate> {
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let email = single_address(&row.input);
+            Candidate {
+                row: i + 1,
+                input: row.input.trim().to_string(),
+                email,
+                role: Ok(row.role),
+                modules: Ok(row.modules),
+                sub_accounts: match row.sub_accounts {
+                    None => Ok(None),
+                    Some(ids) => index.resolve_ids(&ids).map(Some),
+                },
+            }
+        })
+        .collect()
+}
+
+/// One address, plain or as `Name <address>` (the name may hold commas).
+pub fn single_address(input: &str) -> Result<EmailAddress, String> {
+    let input = input.trim();
+    let address = match (input.rfind('<'), input.rfind('>')) {
+        (Some(open), Some(close)) if open < close => &input[open + 1..close],
+        _ => input,
+    };
+    EmailAddress::parse(address).map_err(|e| e.message().to_string())
+}
+
+/// Judges every candidate, in order; returns the report and the invitees.
+pub fn check(candidates: Vec<Candidate>, context: &Context<'_>) -> (CheckReport, Vec<Invitee>) {
+    let mut first_row: HashMap<String, usize> = HashMap::new();
+    let mut rows = Vec::with_capacity(candidates.len());
+    let mut invitees = Vec::new();
+    for candidate in candidates {
+        let email_text = candidate.email.as_ref().ok().map(|e| e.to_string());
+        let role = candidate.role.as_ref().ok().copied();
+        let outcome = match judge(&candidate, context, &mut first_row) {
+            Ok(invitee) => {
+                invitees.push(invitee);
+                Outcome::WillInvite
+            }
+            Err(outcome) => outcome,
+        };
+        rows.push(CheckedRow {
+            row: candidate.row,
+            input: candidate.input,
+            email: email_text,
+            role,
+            outcome,
+        });
+    }
+    (CheckReport { rows }, invitees)
+}
+
+fn judge(
+    candidate: &Candidate,
+    context: &Context<'_>,
+    first_row: &mut HashMap<String, usize>,
+) -> Result<Invitee, Outcome> {
+    let email = candidate.email.clone().map_err(Outcome::Invalid)?;
+    let role = candidate.role.clone().map_err(Outcome::Invalid)?;
+    let modules = candidate.modules.clone().map_err(Outcome::Invalid)?;
+    let sub_accounts = candidate.sub_accounts.clone().map_err(Outcome::Invalid)?;
+    let key = email.key();
+    if let Some(first) = first_row.get(&key) {
+        return Err(Outcome::Duplicate { first_row: *first });
+    }
+    first_row.insert(key.clone(), candidate.row);
+    if !may_grant_role(context.inviter_role, role) {
+        return Err(Outcome::NotAllowed(format!(
+            "As {} you cannot invite someone as {}.",
+            with_article(context.inviter_role.label()),
+            role.label()
+        )));
+    }
+    if let Some(module) = modules.iter().find(|m| !module::grantable(role, **m)) {
+        return Err(Outcome::NotAllowed(format!(
+            "The {} module is for admins only: it cannot be given to the role {}.",
+            module.label(),
+            role.label()
+        )));
+    }
+    if context.member_keys.contains(&key) {
+        return Err(Outcome::AlreadyMember);
+    }
+    if let Some(id) = context.pending.get(&key) {
+        return Err(Outcome::AlreadyInvited { invitation_id: *id });
+    }
+    if is_disposable(&key) {
+        return Err(Outcome::Disposable);
+    }
+    Ok(Invitee {
+        email,
+        role,
+        modules,
+        sub_accounts,
+    })
+}
+
+fn with_article(label: &str) -> String {
+    let vowel = label.starts_with(['A', 'E', 'I', 'O', 'U']);
+    format!(
+        "{} {}",
+        if vowel { "an" } else { "a" },
+        label.to_lowercase()
+    )
+}
+
+/// The maintained list of disposable mail domains (the `mailchecker` project).
+static DISPOSABLE: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| mailchecker::blacklist().into_iter().collect());
+
+/// Whether the address's domain, or a domain it belongs to, is disposable.
+pub fn is_disposable(email_key: &str) -> bool {
+    let Some((_, domain)) = email_key.rsplit_once('@') else {
+        return false;
+    };
+    let mut rest = domain;
+    loop {
+        if DISPOSABLE.contains(rest) {
+            return true;
+        }
+        match rest.split_once('.') {
+            Some((_, parent)) if parent.contains('.') => rest = parent,
+            _ => return false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(row: usize, email: &str, role: Role) -> Candidate {
+        Candidate {
+            row,
+            input: email.into(),
+            email: EmailAddress::parse(email).map_err(|e| e.message().to_string()),
+            role: Ok(role),
+            modules: Ok(vec![]),
+            sub_accounts: Ok(None),
+        }
+    }
+
+    #[test]
+    fn every_row_gets_exactly_one_outcome() {
+        let members: HashSet<String> = ["member@acme.test".to_string()].into();
+        let pending_id = Uuid::from_u128(7);
+        let pending: HashMap<String, Uuid> = [("invited@acme.test".to_string(), pending_id)].into();
+        let context = Context {
+            inviter_role: Role::Admin,
+            member_keys: &members,
+            pending: &pending,
+        };
+        let mut user_with_members = candidate(8, "ben@acme.test", Role::User);
+        user_with_members.modules = Ok(vec![Module::Members]);
+        let candidates = vec![
+            candidate(1, "ana@acme.test", Role::User),
+            candidate(2, "not-an-address", Role::User),
+            candidate(3, "ANA@acme.test", Role::Admin),
+            candidate(4, "Member@Acme.test", Role::User),
+            candidate(5, "invited@acme.test", Role::User),
+            candidate(6, "temp@mailinator.com", Role::User),
+            candidate(7, "boss@acme.test", Role::Owner),
+            user_with_members,
+        ];
+        let (report, invitees) = check(candidates, &context);
+        let outcomes: Vec<Outcome> = report.rows.iter().map(|r| r.outcome.clone()).collect();
+        assert_eq!(outcomes[0], Outcome::WillInvite);
+        assert!(matches!(outcomes[1], Outcome::Invalid(ref m) if m.contains('@')));
+        assert_eq!(outcomes[2], Outcome::Duplicate { first_row: 1 });
+        assert_eq!(outcomes[3], Outcome::AlreadyMember);
+        assert_eq!(
+            outcomes[4],
+            Outcome::AlreadyInvited {
+                invitation_id: pending_id
+            }
+        );
+        assert_eq!(outcomes[5], Outcome::Disposable);
+        assert!(
+            matches!(outcomes[6], Outcome::NotAllowed(ref m) if m == "As an admin you cannot invite someone as Owner.")
+        );
+        assert!(matches!(outcomes[7], Outcome::NotAllowed(ref m) if m.contains("Members module")));
+        assert_eq!(invitees.len(), 1);
+        assert_eq!(invitees[0].email.as_str(), "ana@acme.test");
+    }
+
+    #[test]
+    fn disposable_domains_include_their_subdomains() {
+        assert!(is_disposable("x@mailinator.com"));
+        assert!(is_disposable("x@eu.mailinator.com"));
+        assert!(!is_disposable("x@example.com"));
+        assert!(!is_disposable("x@bücher.example"));
+    }
+
+    #[test]
+    fn sub_accounts_resolve_only_within_the_organization() {
+        let open = SubAccount {
+            id: Uuid::from_u128(1),
+            name: "North Branch".into(),
+            archived: false,
+            created_at: crate::domain::time::Timestamp(0),
+        };
+        let archived = SubAccount {
+            id: Uuid::from_u128(2),
+            name: "Old".into(),
+            archived: true,
+            ..open.clone()
+        };
+        let index = SubAccountIndex::new(vec![open, archived]);
+        assert_eq!(
+            index.resolve_names(" north branch ").unwrap(),
+            Some(vec![Uuid::from_u128(1)])
+        );
+        assert_eq!(index.resolve_names("").unwrap(), None);
+        assert!(index.resolve_names("Old").unwrap_err().contains("archived"));
+        assert!(
+            index
+                .resolve_names("Elsewhere")
+                .unwrap_err()
+                .starts_with("Unknown sub-account \"Elsewhere\"")
+        );
+        assert!(
+            index
+                .resolve_ids(&[Uuid::from_u128(99)])
+                .unwrap_err()
+                .contains("does not belong")
+        );
+    }
+}

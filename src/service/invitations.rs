@@ -1,0 +1,356 @@
+//! Inviting people: check a list or a CSV file, send the valid part in one
+//! transaction, list, resend and cancel open invitations.
+
+use super::invitation_check::{self, Context, Invitee, SubAccountIndex};
+use super::invitation_csv;
+use super::organizations::{MemberContext, member_context};
+use crate::auth::client::Client;
+use crate::auth::session::Session;
+use crate::auth::token;
+use crate::db::{self, invitations::StoreError};
+use crate::domain::audit::AuditAction;
+use crate::domain::invitation::{
+    CheckReport, Delivery, InvitationQuery, InvitationState, InvitationView, InviteOptions,
+    InviteSource, MAX_ROWS, RESENDS_PER_DAY, SendResult,
+};
+use crate::domain::module::{self, Module};
+use crate::domain::page::{PAGE_SIZE, Page};
+use crate::domain::policy::{Action, may_grant_role};
+use crate::domain::role::{MembershipKind, Role};
+use crate::domain::sub_account::SubAccount;
+use crate::error::AppError;
+use crate::mail::templates;
+use crate::state::AppState;
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
+use uuid::Uuid;
+
+pub async fn options(
+    state: &AppState,
+    current: Option<Session>,
+    slug: &str,
+) -> Result<InviteOptions, AppError> {
+    let ctx = member_context(state, current, slug, Action::InviteMembers).await?;
+    let sub_accounts = db::sub_accounts::list(&state.db, ctx.organization.id)
+        .await?
+        .into_iter()
+        .map(SubAccount::from)
+        .filter(|s| !s.archived)
+        .collect();
+    Ok(InviteOptions {
+        roles: Role::ALL
+            .into_iter()
+            .filter(|r| may_grant_role(ctx.membership.role, *r))
+            .collect(),
+        sub_accounts,
+        lifetime_secs: ctx.organization.invitation_lifetime_secs,
+    })
+}
+
+/// Judges every address; nothing is stored.
+pub async fn check(
+    state: &AppState,
+    current: Option<Session>,
+    slug: &str,
+    source: InviteSource,
+) -> Result<CheckReport, AppError> {
+    let ctx = member_context(state, current, slug, Action::InviteMembers).await?;
+    Ok(evaluate(state, &ctx, source).await?.0)
+}
+
+/// Checks again and stores every invitation that passes, with its mail, in one
+/// transaction. Rows that do not pass are reported, not stored.
+pub async fn send(
+    state: &AppState,
+    client: &Client,
+    current: Option<Session>,
+    slug: &str,
+    kind: MembershipKind,
+    source: InviteSource,
+) -> Result<SendResult, AppError> {
+    let ctx = member_context(state, current, slug, Action::InviteMembers).await?;
+    let (report, invitees) = evaluate(state, &ctx, source).await?;
+    if invitees.is_empty() {
+        return Err(AppError::field(
+            "addresses",
+            "No address in the list can be invited: see the reason next to each one.",
+        ));
+    }
+    let inviter = inviter_name(state, ctx.user_id).await?;
+    let expires_at = expiry(&ctx);
+    let org = &ctx.organization;
+    let rows: Vec<db::invitations::NewInvitation> = invitees
+        .iter()
+        .map(|invitee| {
+            let (token, token_hash) = token::generate();
+            let mail = templates::invitation(&templates::Invitation {
+                organization: &org.name,
+                inviter: &inviter,
+                role: invitee.role.label(),
+                partner: kind == MembershipKind::Partner,
+                link: &acceptance_link(state, &token),
+                expires_at,
+            });
+            new_invitation(invitee, token_hash, mail)
+        })
+        .collect();
+    db::invitations::store_batch(
+        &state.db,
+        &db::invitations::Batch {
+            organization_id: org.id,
+            inviter_user_id: ctx.user_id,
+            kind: kind.as_str(),
+            expires_at,
+            ip: client.ip(),
+        },
+        &rows,
+    )
+    .await
+    .map_err(|e| match e {
+        StoreError::AlreadyInvited => AppError::Conflict(
+            "Someone invited one of these addresses a moment ago. Check the list again; nothing was sent."
+                .into(),
+        ),
+        StoreError::Db(e) => e.into(),
+    })?;
+    state.mailer.wake();
+    Ok(SendResult {
+        invited: rows.len(),
+        report,
+    })
+}
+
+fn new_invitation(
+    invitee: &Invitee,
+    token_hash: String,
+    mail: crate::mail::Rendered,
+) -> db::invitations::NewInvitation {
+    db::invitations::NewInvitation {
+        email: invitee.email.to_string(),
+        email_key: invitee.email.key(),
+        role: invitee.role.as_str(),
+        modules: module_list(&invitee.modules),
+        sub_accounts: invitee.sub_accounts.clone(),
+        token_hash,
+        subject: mail.subject,
+        text_body: mail.text,
+        html_body: mail.html,
+    }
+}
+
+/// Modules as stored: names separated by `;`.
+pub fn module_list(modules: &[Module]) -> String {
+    modules
+        .iter()
+        .map(|m| m.as_str())
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+async fn evaluate(
+    state: &AppState,
+    ctx: &MemberContext,
+    source: InviteSource,
+) -> Result<(CheckReport, Vec<Invitee>), AppError> {
+    let org_id = ctx.organization.id;
+    let sub_accounts = db::sub_accounts::list(&state.db, org_id).await?;
+    let index = SubAccountIndex::new(sub_accounts.into_iter().map(SubAccount::from).collect());
+    let candidates = match source {
+        InviteSource::Rows(rows) => {
+            if rows.is_empty() {
+                return Err(AppError::field(
+                    "addresses",
+                    "Add at least one email address.",
+                ));
+            }
+            if rows.len() > MAX_ROWS {
+                return Err(AppError::field(
+                    "addresses",
+                    "Invite at most 10,000 people at once.",
+                ));
+            }
+            invitation_check::from_drafts(rows, &index)
+        }
+        InviteSource::Csv(text) => {
+            invitation_csv::parse(&text, &index).map_err(|m| AppError::field("csv", m))?
+        }
+    };
+    let member_keys = db::organizations::member_email_keys(&state.db, org_id).await?;
+    let pending = db::invitations::pending_by_email(&state.db, org_id).await?;
+    Ok(invitation_check::check(
+        candidates,
+        &Context {
+            inviter_role: ctx.membership.role,
+            member_keys: &member_keys,
+            pending: &pending,
+        },
+    ))
+}
+
+fn expiry(ctx: &MemberContext) -> DateTime<Utc> {
+    db::now() + Duration::seconds(ctx.organization.invitation_lifetime_secs)
+}
+
+pub fn acceptance_link(state: &AppState, token: &str) -> String {
+    state.link(&format!("/invitations/accept?token={token}"))
+}
+
+async fn inviter_name(state: &AppState, user_id: Uuid) -> Result<String, AppError> {
+    Ok(db::users::find(&state.db, user_id)
+        .await?
+        .map(|u| u.name)
+        .unwrap_or_else(|| "Someone".into()))
+}
+
+/// One page of open invitations.
+pub async fn list(
+    state: &AppState,
+    current: Option<Session>,
+    slug: &str,
+    query: InvitationQuery,
+) -> Result<Page<InvitationView>, AppError> {
+    let ctx = member_context(state, current, slug, Action::ViewInvitations).await?;
+    let (rows, total) = db::invitations::list(&state.db, ctx.organization.id, &query).await?;
+    let at = db::now();
+    Ok(Page {
+        items: rows.into_iter().filter_map(|row| view(row, at)).collect(),
+        total: total.max(0) as u64,
+        page: query.page.max(1),
+        page_size: PAGE_SIZE,
+    })
+}
+
+fn view(row: db::invitations::InvitationRow, at: DateTime<Utc>) -> Option<InvitationView> {
+    let delivery = match row.delivery.as_deref() {
+        Some("sent") => Delivery::Sent,
+        Some("failed") => Delivery::Failed,
+        _ => Delivery::Queued,
+    };
+    let state = if delivery == Delivery::Failed {
+        InvitationState::DeliveryFailed
+    } else if row.expires_at <= at {
+        InvitationState::Expired
+    } else {
+        InvitationState::Pending
+    };
+    Some(InvitationView {
+        id: row.id,
+        email: row.email,
+        kind: MembershipKind::parse(&row.kind)?,
+        role: Role::parse(&row.role)?,
+        modules: module::parse_list(&row.modules).ok()?,
+        inviter: row.inviter_name,
+        sent_at: row.sent_at.into(),
+        expires_at: row.expires_at.into(),
+        send_count: row.send_count,
+        state,
+        delivery,
+    })
+}
+
+const NOT_OPEN: &str = "This invitation is no longer open: it was accepted or cancelled.";
+
+/// A new link (the old one stops working), a new expiry and a new mail.
+pub async fn resend(
+    state: &AppState,
+    client: &Client,
+    current: Option<Session>,
+    slug: &str,
+    id: Uuid,
+) -> Result<(), AppError> {
+    let ctx = member_context(state, current, slug, Action::ManageInvitations).await?;
+    let org = &ctx.organization;
+    let invitation = db::invitations::find(&state.db, org.id, id)
+        .await?
+        .filter(|i| i.status == "pending")
+        .ok_or_else(|| AppError::NotFound(NOT_OPEN.into()))?;
+    let subject = id.to_string();
+    let resent_today = db::audit::count_since(
+        &state.db,
+        AuditAction::InvitationResent,
+        db::audit::CountBy::Subject,
+        &subject,
+        db::now() - Duration::hours(24),
+    )
+    .await?;
+    if resent_today >= RESENDS_PER_DAY {
+        return Err(AppError::Conflict(format!(
+            "This invitation was already resent {RESENDS_PER_DAY} times in the last 24 hours. Try again tomorrow, or check the address with the person."
+        )));
+    }
+    let inviter = inviter_name(state, ctx.user_id).await?;
+    let expires_at = expiry(&ctx);
+    let (token, token_hash) = token::generate();
+    let role = Role::parse(&invitation.role).ok_or(AppError::Internal)?;
+    let mail = templates::invitation(&templates::Invitation {
+        organization: &org.name,
+        inviter: &inviter,
+        role: role.label(),
+        partner: invitation.kind == "partner",
+        link: &acceptance_link(state, &token),
+        expires_at,
+    });
+    let resent = db::invitations::resend(
+        &state.db,
+        org.id,
+        id,
+        &token_hash,
+        expires_at,
+        &db::outbox::NewMail {
+            to: &invitation.email,
+            subject: &mail.subject,
+            text_body: &mail.text,
+            html_body: &mail.html,
+        },
+    )
+    .await?;
+    if !resent {
+        return Err(AppError::NotFound(NOT_OPEN.into()));
+    }
+    db::audit::record(
+        &state.db,
+        AuditAction::InvitationResent,
+        db::audit::Event {
+            organization_id: Some(org.id),
+            actor_user_id: Some(ctx.user_id),
+            subject: Some(&subject),
+            ip: client.ip(),
+            details: json!({ "email": invitation.email, "expires_at": expires_at.to_rfc3339() }),
+            ..Default::default()
+        },
+    )
+    .await?;
+    state.mailer.wake();
+    Ok(())
+}
+
+pub async fn cancel(
+    state: &AppState,
+    client: &Client,
+    current: Option<Session>,
+    slug: &str,
+    id: Uuid,
+) -> Result<(), AppError> {
+    let ctx = member_context(state, current, slug, Action::ManageInvitations).await?;
+    let org_id = ctx.organization.id;
+    let invitation = db::invitations::find(&state.db, org_id, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(NOT_OPEN.into()))?;
+    if !db::invitations::cancel(&state.db, org_id, id).await? {
+        return Err(AppError::NotFound(NOT_OPEN.into()));
+    }
+    db::audit::record(
+        &state.db,
+        AuditAction::InvitationCancelled,
+        db::audit::Event {
+            organization_id: Some(org_id),
+            actor_user_id: Some(ctx.user_id),
+            subject: Some(&invitation.email_key),
+            ip: client.ip(),
+            details: json!({ "invitation_id": id, "role": invitation.role }),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(())
+}
