@@ -39,6 +39,43 @@ test('signed-in pages and forms with errors have no accessibility violations', a
   await expectNoViolations(page, 'sign-up with errors');
 });
 
+test('members, invitations, settings, the invite dialog and the invitation page have no accessibility violations', async ({ page }) => {
+  const hal = newPerson('hal');
+  await signUp(page, hal);
+  const org = page.url();
+  await page.goto(`${org}/settings`);
+  await hydrated(page);
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+  await expectNoViolations(page, 'settings');
+
+  await page.goto(`${org}/members`);
+  await hydrated(page);
+  await expect(page.getByRole('table')).toBeVisible();
+  await expectNoViolations(page, 'members');
+
+  await page.getByRole('button', { name: 'Invite users' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Invite users' });
+  await dialog.getByLabel('Email addresses').fill(`guest.${Date.now()}@example.com, not-an-address,`);
+  await expect(dialog.getByRole('list', { name: 'Addresses to invite' }).getByRole('listitem')).toHaveCount(2);
+  await expectNoViolations(page, 'the invite dialog');
+  await dialog.getByRole('button', { name: 'Check addresses' }).click();
+  await expect(dialog.getByText('1 will be invited, 1 skipped.')).toBeVisible();
+  await expectNoViolations(page, 'the report of the invite dialog');
+  await dialog.getByRole('button', { name: 'Send 1 invitation' }).click();
+  await expect(dialog.getByText(/1 invitation sent/)).toBeVisible();
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
+  await page.goto(`${org}/members/invitations`);
+  await hydrated(page);
+  await expect(page.getByRole('table')).toBeVisible();
+  await expectNoViolations(page, 'invitations');
+
+  await page.goto('/invitations/accept?token=forged');
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'This invitation link is not valid' })).toBeVisible();
+  await expectNoViolations(page, 'a broken invitation link');
+});
+
 test('the layout works on a narrow screen', async ({ page }) => {
   await page.setViewportSize({ width: 375, height: 740 });
   const gus = newPerson('gus');

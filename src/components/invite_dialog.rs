@@ -5,12 +5,14 @@
 use crate::components::error_panel::encode_component;
 use crate::domain::address_list;
 use crate::domain::invitation::{
-    CheckReport, DraftRow, InviteOptions, InviteSource, MAX_CSV_BYTES, SendResult,
+    CheckReport, DraftRow, InviteOptions, InviteSource, MAX_CSV_BYTES, Outcome, SendResult,
 };
 use crate::domain::module::Module;
 use crate::domain::role::{MembershipKind, Role};
 use crate::error::AppError;
-use crate::server::invitations::{check_invitations, load_invite_options, send_invitations};
+use crate::server::invitations::{
+    check_invitations, load_invite_options, resend_invitation, send_invitations,
+};
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -457,6 +459,7 @@ fn Review(draft: Draft, on_sent: Callback<()>) -> impl IntoView {
 #[component]
 fn ReportTable() -> impl IntoView {
     let draft = expect_draft();
+    let slug = StoredValue::new(current_slug());
     view! {
         <div class="table-wrap report">
             <table>
@@ -470,7 +473,15 @@ fn ReportTable() -> impl IntoView {
                                 <td>{row.row}</td>
                                 <td>{row.email.clone().unwrap_or(row.input.clone())}</td>
                                 <td>{row.role.map(|r| r.label()).unwrap_or("—")}</td>
-                                <td><strong>{row.outcome.label()}</strong><br /><span class="muted">{row.outcome.explain()}</span></td>
+                                <td>
+                                    <strong>{row.outcome.label()}</strong><br /><span class="muted">{row.outcome.explain()}</span>
+                                    {match row.outcome {
+                                        Outcome::AlreadyInvited { invitation_id } => Some(view! {
+                                            <ResendOffer slug=slug.get_value() id=invitation_id email=row.email.clone().unwrap_or_default() />
+                                        }),
+                                        _ => None,
+                                    }}
+                                </td>
                             </tr>
                         }
                     }).collect_view()}
@@ -481,6 +492,27 @@ fn ReportTable() -> impl IntoView {
                 (total > 500).then(|| view! { <p class="muted">{format!("The first 500 of {total} rows are shown; download the report for all of them.")}</p> })
             }}
         </div>
+    }
+}
+
+/// "Already invited": resend the pending invitation from here.
+#[component]
+fn ResendOffer(slug: String, id: Uuid, email: String) -> impl IntoView {
+    let state = RwSignal::new(None::<Result<(), AppError>>);
+    let resend = move |_| {
+        let slug = slug.clone();
+        leptos::task::spawn_local(async move {
+            state.set(Some(resend_invitation(slug, id).await));
+        });
+    };
+    view! {
+        {move || match state.get() {
+            None => view! {
+                <button type="button" class="link-button" aria-label=format!("Resend the pending invitation to {email}") on:click=resend.clone()>"Resend it now"</button>
+            }.into_any(),
+            Some(Ok(())) => view! { <span role="status">"Resent: a new link is on its way."</span> }.into_any(),
+            Some(Err(error)) => view! { <span class="field-error" role="alert">{error.to_string()}</span> }.into_any(),
+        }}
     }
 }
 
