@@ -45,7 +45,8 @@ CREATE TABLE invitations (
 CREATE UNIQUE INDEX invitations_token_hash ON invitations (token_hash);
 -- At most one pending invitation per organization and address.
 CREATE UNIQUE INDEX invitations_one_pending ON invitations (organization_id, email_key) WHERE status = 'pending';
-CREATE INDEX invitations_org_status_sent ON invitations (organization_id, status, sent_at);
+-- The Invitations tab pages through this index, newest first.
+CREATE INDEX invitations_org_status_sent ON invitations (organization_id, status, sent_at, id);
 
 CREATE TABLE invitation_sub_accounts (
     invitation_id  BLOB NOT NULL REFERENCES invitations (id) ON DELETE CASCADE,

@@ -157,57 +157,72 @@ const SELECT: &str = "SELECT i.id, i.organization_id, i.email, i.email_key, i.ki
     LEFT JOIN users u ON u.id = i.inviter_user_id
     LEFT JOIN outbox m ON m.id = i.mail_id";
 
-/// The condition for each state of an open invitation (`$3` is now).
-fn state_condition(state: InvitationState) -> &'static str {
+/// The condition for each state of an open invitation; `now` is the
+/// placeholder of the current time.
+fn state_condition(state: InvitationState, now: &str) -> String {
     match state {
-        InvitationState::DeliveryFailed => "m.status = 'failed'",
+        InvitationState::DeliveryFailed => "m.status = 'failed'".into(),
         InvitationState::Expired => {
-            "(m.status IS NULL OR m.status <> 'failed') AND i.expires_at <= $3"
+            format!("(m.status IS NULL OR m.status <> 'failed') AND i.expires_at <= {now}")
         }
         InvitationState::Pending => {
-            "(m.status IS NULL OR m.status <> 'failed') AND i.expires_at > $3"
+            format!("(m.status IS NULL OR m.status <> 'failed') AND i.expires_at > {now}")
         }
     }
 }
 
-/// One page of an organization's open invitations, newest first, and how many match.
+/// One page of an organization's open invitations, newest first, and how many
+/// match. The page walks the (organization, status, sent_at, id) index; the
+/// count joins the outbox only when a state filter needs the delivery status.
 pub async fn list(
     db: &Db,
     organization_id: Uuid,
     query: &InvitationQuery,
 ) -> Result<(Vec<InvitationRow>, i64), sqlx::Error> {
-    let mut filter = String::from(
-        "i.organization_id = $1 AND i.status = 'pending' AND i.email_key LIKE $2 ESCAPE '\\'",
-    );
-    // Parameters: $1 organization, $2 search pattern, then now (when a state
-    // needs it), then limit and offset.
-    let mut next = 3;
+    // Parameters, in order: $1 organization, then the search pattern (when
+    // searching), now (when a state needs it), limit and offset.
+    let mut filter = String::from("i.organization_id = $1 AND i.status = 'pending'");
+    let mut next = 2;
+    let mut placeholder = || {
+        next += 1;
+        format!("${}", next - 1)
+    };
+    let searching = !query.search.trim().is_empty();
+    if searching {
+        filter.push_str(&format!(
+            " AND i.email_key LIKE {} ESCAPE '\\'",
+            placeholder()
+        ));
+    }
     let timed = matches!(
         query.state,
         Some(InvitationState::Pending | InvitationState::Expired)
     );
+    let now_param = if timed { placeholder() } else { String::new() };
     if let Some(state) = query.state {
         filter.push_str(" AND ");
-        filter.push_str(state_condition(state));
+        filter.push_str(&state_condition(state, &now_param));
     }
-    if timed {
-        next += 1;
-    }
+    let (limit, offset) = (placeholder(), placeholder());
+    let outbox = if query.state.is_some() {
+        "LEFT JOIN outbox m ON m.id = i.mail_id"
+    } else {
+        ""
+    };
+    let count_sql = format!("SELECT COUNT(*) FROM invitations i {outbox} WHERE {filter}");
+    let list_sql = format!(
+        "{SELECT} WHERE {filter} ORDER BY i.sent_at DESC, i.id DESC LIMIT {limit} OFFSET {offset}"
+    );
     let pattern = super::contains_pattern(&query.search);
     let page = i64::from(query.page.max(1));
-    let count_sql = format!(
-        "SELECT COUNT(*) FROM invitations i LEFT JOIN outbox m ON m.id = i.mail_id WHERE {filter}"
-    );
-    let list_sql = format!(
-        "{SELECT} WHERE {filter} ORDER BY i.sent_at DESC, i.id DESC LIMIT ${next} OFFSET ${}",
-        next + 1
-    );
     let at = now();
     on_db!(db, pool => {
-        let count = sqlx::query_as(&count_sql).bind(organization_id).bind(&pattern);
+        let count = sqlx::query_as(&count_sql).bind(organization_id);
+        let count = if searching { count.bind(&pattern) } else { count };
         let count = if timed { count.bind(at) } else { count };
         let (total,): (i64,) = count.fetch_one(pool).await?;
-        let rows = sqlx::query_as(&list_sql).bind(organization_id).bind(&pattern);
+        let rows = sqlx::query_as(&list_sql).bind(organization_id);
+        let rows = if searching { rows.bind(&pattern) } else { rows };
         let rows = if timed { rows.bind(at) } else { rows };
         let rows = rows
             .bind(i64::from(PAGE_SIZE)).bind((page - 1) * i64::from(PAGE_SIZE))

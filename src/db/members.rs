@@ -26,8 +26,14 @@ pub async fn list(
     page: u32,
 ) -> Result<(Vec<MemberRow>, i64), sqlx::Error> {
     let pattern = super::contains_pattern(search);
-    let filter = "m.organization_id = $1 AND m.status = $2
-        AND (u.email_key LIKE $3 ESCAPE '\\' OR LOWER(u.name) LIKE $3 ESCAPE '\\')";
+    let searching = !search.trim().is_empty();
+    let filter = if searching {
+        "m.organization_id = $1 AND m.status = $2
+         AND (u.email_key LIKE $3 ESCAPE '\\' OR LOWER(u.name) LIKE $3 ESCAPE '\\')"
+    } else {
+        // No search: skip the per-row LIKE; `$3 = $3` keeps the numbering.
+        "m.organization_id = $1 AND m.status = $2 AND $3 = $3"
+    };
     let count_sql = format!(
         "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE {filter}"
     );
