@@ -1,4 +1,20 @@
+import { execFileSync } from 'node:child_process';
 import { expect, type Page } from '@playwright/test';
+
+/**
+ * Records errors thrown in the page (a WASM panic during hydration shows up only
+ * here: the server-rendered page looks right but no button works).
+ */
+export function recordPageErrors(page: Page, errors: string[]): void {
+  page.on('pageerror', (error) => errors.push(`${page.url()}: ${error.message}`));
+  // A page whose scripts the Content-Security-Policy blocks never hydrates either.
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy')) {
+      errors.push(`${page.url()}: ${message.text().slice(0, 160)}`);
+    }
+  });
+}
+
 
 export const PASSWORD = 'plum-river-47-lantern';
 
@@ -63,4 +79,106 @@ export async function openMail(page: Page, to: string, subject: string | RegExp)
     await row.getByRole('link').click();
   }).toPass({ timeout: 15_000 });
   await expect(page.getByRole('heading', { level: 1 })).toContainText(subject);
+}
+
+/** The path of the organization the page is in, e.g. `/o/ana-org-x1`. */
+export function orgPath(page: Page): string {
+  const match = new URL(page.url()).pathname.match(/^\/o\/[a-z0-9-]+/);
+  if (!match) throw new Error(`not on an organization page: ${page.url()}`);
+  return match[0];
+}
+
+/** Goes to Members → Invitations through the navigation, as a person would. */
+export async function openInvitationsTab(page: Page): Promise<void> {
+  await page.getByRole('navigation', { name: 'Organization' }).getByRole('link', { name: 'Members' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Members' })).toBeVisible();
+  const tab = page.getByRole('navigation', { name: 'Members' }).getByRole('link', { name: 'Invitations' });
+  await tab.click();
+  await expect(tab).toHaveAttribute('aria-current', 'page');
+  await hydrated(page);
+}
+
+export type RoleLabel = 'Owner' | 'Admin' | 'Billing admin' | 'User';
+
+export interface Invitee {
+  email: string;
+  /** Left as User when not given. */
+  role?: RoleLabel;
+}
+
+/**
+ * Opens "Invite users" (on a Members page), enters the addresses, sets each role,
+ * checks them, sends, and closes the dialog. Every address must be invitable.
+ */
+export async function inviteUsers(page: Page, invitees: Invitee[], options: { partners?: boolean } = {}): Promise<void> {
+  await page.getByRole('button', { name: 'Invite users' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Invite users' });
+  await expect(dialog).toBeVisible();
+  if (options.partners) {
+    await dialog.getByRole('radio', { name: 'Partners' }).check();
+  }
+  const addresses = dialog.getByLabel('Email addresses');
+  await addresses.fill(invitees.map((i) => i.email).join(', '));
+  await addresses.press('Enter');
+  for (const invitee of invitees) {
+    const role = dialog.getByLabel(`Role for ${invitee.email}`);
+    await expect(role).toBeVisible();
+    if (invitee.role) await role.selectOption({ label: invitee.role });
+  }
+  await dialog.getByRole('button', { name: 'Check addresses' }).click();
+  const n = invitees.length;
+  const s = n === 1 ? '' : 's';
+  await expect(dialog.getByText(`${n} will be invited, 0 skipped.`)).toBeVisible();
+  await dialog.getByRole('button', { name: `Send ${n} invitation${s}` }).click();
+  await expect(dialog.getByText(`${n} invitation${s} sent.`)).toBeVisible();
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(dialog).toBeHidden();
+}
+
+/**
+ * Opens the newest invitation mail to `to` in the development mailbox and returns
+ * its acceptance link. With `previous`, waits for a mail whose link differs from it
+ * (after a resend).
+ */
+export async function invitationLink(page: Page, to: string, previous?: string): Promise<string> {
+  let link = '';
+  await expect(async () => {
+    await openMail(page, to, 'invited you to');
+    const anchor = page.getByRole('article', { name: 'Message' }).getByRole('link', { name: /\/invitations\/accept\?token=/ });
+    link = (await anchor.getAttribute('href', { timeout: 1000 })) ?? '';
+    expect(link).toMatch(/^https?:\/\/[^ ]+\/invitations\/accept\?token=[^&\s]+$/);
+    if (previous !== undefined) expect(link).not.toBe(previous);
+  }).toPass({ timeout: 20_000 });
+  return link;
+}
+
+const EXPIRED_AT = '2000-01-01T00:00:00+00:00';
+
+/**
+ * Makes the invitations to `email` expired, straight in the database of the server
+ * under test (run.sh passes CONSORT_E2E_DATABASE_URL). Returns how many were changed.
+ */
+export function expireInvitations(email: string): number {
+  const url = process.env.CONSORT_E2E_DATABASE_URL;
+  if (!url) throw new Error('CONSORT_E2E_DATABASE_URL is not set: run the suite with end2end/run.sh');
+  let changed: number;
+  if (url.startsWith('sqlite:')) {
+    const file = url.replace(/^sqlite:\/\//, '').replace(/\?.*$/, '');
+    const script = [
+      'import sqlite3, sys',
+      'db = sqlite3.connect(sys.argv[1], timeout=30)',
+      `cur = db.execute("UPDATE invitations SET expires_at = '${EXPIRED_AT}' WHERE email_key = lower(?)", (sys.argv[2],))`,
+      'db.commit()',
+      'print(cur.rowcount)',
+    ].join('\n');
+    changed = Number(execFileSync('python3', ['-c', script, file, email], { encoding: 'utf8' }).trim());
+  } else {
+    const literal = email.replace(/'/g, "''");
+    const sql = `UPDATE invitations SET expires_at = '${EXPIRED_AT}'::timestamptz WHERE email_key = lower('${literal}')`;
+    // psql prints the command tag, e.g. "UPDATE 1".
+    const out = execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-At', '-c', sql], { encoding: 'utf8' });
+    changed = Number(out.trim().replace(/^UPDATE\s+/, ''));
+  }
+  if (!(changed > 0)) throw new Error(`no invitation to ${email} was found to expire`);
+  return changed;
 }

@@ -90,6 +90,7 @@ impl Draft {
             }
         });
         self.error.set(None);
+        self.csv.set(None);
     }
 
     fn source(&self) -> InviteSource {
@@ -235,7 +236,11 @@ fn run_check(draft: Draft, slug: String) {
                 draft.busy.set(None);
                 draft.step.set(Step::Review);
             }
-            Err(error) => draft.fail(error),
+            Err(error) => {
+                // A file that failed its check is dropped: what is typed next is checked.
+                draft.csv.set(None);
+                draft.fail(error);
+            }
         }
     });
 }

@@ -12,6 +12,7 @@ use crate::server::invitations::{
     AcceptInvitation, AcceptInvitationNewAccount, preview_invitation,
 };
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -77,16 +78,17 @@ fn Invitation(invitation: InvitationPreview, token: String) -> impl IntoView {
         }
         AcceptStep::Accept => view! { <AcceptButton token=token.clone() /> }.into_any(),
         AcceptStep::WrongAccount { signed_in_as } => {
-            let log_out = ServerAction::<LogOut>::new();
+            // A plain form post, not an action: the browser then loads this page
+            // afresh, signed out, instead of the router keeping its data.
             view! {
                 <div class="alert alert-warning" role="alert">
                     "This invitation is for "<strong>{invitation.email.clone()}</strong>
                     ", but you are signed in as "<strong>{signed_in_as}</strong>"."
                 </div>
-                <ActionForm action=log_out>
+                <form method="post" action=LogOut::url() aria-label="Log out">
                     <input type="hidden" name="next" value=here.clone() />
                     <button type="submit" class="button button-primary">"Log out and continue"</button>
-                </ActionForm>
+                </form>
             }
             .into_any()
         }

@@ -5,11 +5,13 @@ use crate::app::{App, shell};
 use crate::state::AppState;
 use axum::Router;
 use axum::body::Body;
+use axum::handler::Handler;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use http::Request;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
 /// The router: pages, server functions, static files, `/healthz`, and the
@@ -23,10 +25,17 @@ pub fn router(state: AppState, dev_mailbox: bool) -> Router {
             .route("/dev/mailbox/{id}", get(mailbox::show));
     }
     let options = state.leptos_options.clone();
+    // Files are served by ServeDir; only what it does not find reaches Leptos's
+    // handler (the not-found page). leptos_axum 0.8.10's own file serving can
+    // run inside a page render on the same thread and take that page's
+    // headers (its Content-Security-Policy, its Referrer-Policy) for the file.
+    let not_found =
+        leptos_axum::file_and_error_handler::<AppState, _>(shell).with_state(state.clone());
+    let files = ServeDir::new(options.site_root.as_ref()).not_found_service(not_found);
     router
         // Server functions and pages get the state as context (`use_context::<AppState>()`).
         .leptos_routes(&state, routes, move || shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback_service(files)
         .layer(from_fn_with_state(state.clone(), security::same_origin))
         .layer(from_fn(security::headers))
         .layer(CompressionLayer::new())

@@ -108,7 +108,10 @@ impl TestEnv {
 
 fn state(db: Db, url: &str) -> AppState {
     let config = Config::for_tests(url);
-    let options = LeptosOptions::builder().output_name("consort").build();
+    let options = LeptosOptions::builder()
+        .output_name("consort")
+        .site_root("target/site")
+        .build();
     AppState::new(
         db,
         config,

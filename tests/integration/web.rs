@@ -97,6 +97,48 @@ async fn pages_carry_a_nonce_policy_and_the_reset_page_no_referrer() {
     .await;
 }
 
+/// Regression: leptos_axum's own file handler could run inside a page render
+/// and hand that page's headers (nonce CSP, no-referrer) to a static file,
+/// leaving the page with the strict default policy that blocks its scripts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_and_files_served_together_keep_their_own_headers() {
+    let env = crate::common::sqlite().await;
+    let app = router(env.state.clone(), false);
+    let mut tasks = Vec::new();
+    for i in 0..120 {
+        let path = match i % 4 {
+            0 => "/login",
+            1 => "/invitations/accept?token=forged",
+            2 => "/favicon.svg",
+            _ => "/sample-invitations.csv",
+        };
+        let app = app.clone();
+        tasks.push(tokio::spawn(async move {
+            let response = app.oneshot(get(path)).await.unwrap();
+            (path, response.status(), response.headers().clone())
+        }));
+    }
+    for task in tasks {
+        let (path, status, headers) = task.await.unwrap();
+        let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        let page = path.starts_with("/login") || path.starts_with("/invitations");
+        assert_eq!(csp.contains("'nonce-"), page, "{path}: {csp}");
+        assert_eq!(
+            headers.contains_key(header::REFERRER_POLICY)
+                && headers[header::REFERRER_POLICY] == "no-referrer",
+            path.starts_with("/invitations"),
+            "{path}"
+        );
+        if !page {
+            assert_eq!(
+                status,
+                StatusCode::OK,
+                "{path} is served from the site root"
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn signed_out_visitors_are_sent_to_log_in() {
     on_each_backend(async |env| {
