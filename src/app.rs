@@ -4,9 +4,9 @@ use crate::components::hydration::HydrationMarker;
 use crate::pages::{
     accept_invitation::AcceptInvitationRoute, account::AccountRoute,
     forgot_password::ForgotPasswordPage, home::HomePage, invitations::InvitationsRoute,
-    login::LoginPage, members::MembersRoute, not_found::NotFound, org_home::OrgHomePage,
-    org_layout::OrgLayout, reset_password::ResetPasswordPage, settings::SettingsRoute,
-    signup::SignUpPage,
+    login::LoginPage, member::MemberRoute, members::MembersRoute, not_found::NotFound,
+    org_home::OrgHomePage, org_layout::OrgLayout, reset_password::ResetPasswordPage,
+    settings::SettingsRoute, signup::SignUpPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
@@ -68,6 +68,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("account") view={Lazy::<AccountRoute>::new()} />
                     <Route path=path!("members") view={Lazy::<MembersRoute>::new()} />
                     <Route path=path!("members/invitations") view={Lazy::<InvitationsRoute>::new()} />
+                    <Route path=path!("members/:user_id") view={Lazy::<MemberRoute>::new()} />
                     <Route path=path!("settings") view={Lazy::<SettingsRoute>::new()} />
                 </ParentRoute>
             </Routes>

@@ -30,6 +30,13 @@ pub fn hydrate() {
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     // Lazy routes and the invite dialog are separate chunks: hydration waits for
-    // the chunk of the page being hydrated.
-    leptos::mount::hydrate_lazy(app::App);
+    // the chunk of the page being hydrated. Only then is the page marked ready
+    // (a click before that would reach a button with no handler yet).
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    leptos::task::spawn_local(async {
+        let body = leptos::tachys::dom::body();
+        let owner = leptos::mount::hydrate_from_async(body, app::App).await;
+        owner.forget();
+        components::hydration::mark_ready();
+    });
 }

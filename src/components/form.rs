@@ -38,6 +38,16 @@ pub fn succeeded<T: 'static>(
     Signal::derive(move || value.with(|v| matches!(v, Some(Ok(_)))))
 }
 
+/// Adds `item` to the list, or takes it out if it is there (checkbox groups).
+pub fn toggle_in<T: PartialEq + Send + Sync + 'static>(list: RwSignal<Vec<T>>, item: T) {
+    list.update(|items| match items.iter().position(|x| *x == item) {
+        Some(i) => {
+            items.remove(i);
+        }
+        None => items.push(item),
+    });
+}
+
 /// A labelled input with an optional hint and its error message.
 #[component]
 pub fn Field(

@@ -1,11 +1,18 @@
 //! Marks the document once the browser has taken over from the server-rendered
-//! HTML, so end-to-end tests (and styles) can tell.
+//! HTML — the page's lazily loaded part included — so end-to-end tests (and
+//! styles) can tell.
 
 use leptos::prelude::*;
 
 #[component]
 pub fn HydrationMarker() -> impl IntoView {
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
-    view! { <span id="hydrated" hidden data-ready=move || if hydrated.get() { "true" } else { "false" }></span> }
+    view! { <span id="hydrated" hidden data-ready="false"></span> }
+}
+
+/// Called once hydration has finished.
+#[cfg(feature = "hydrate")]
+pub fn mark_ready() {
+    if let Some(marker) = document().get_element_by_id("hydrated") {
+        let _ = marker.set_attribute("data-ready", "true");
+    }
 }

@@ -3,6 +3,7 @@
 //! is sent; then the send, with a report that can be downloaded.
 
 use crate::components::error_panel::encode_component;
+use crate::components::form::toggle_in;
 use crate::domain::address_list;
 use crate::domain::invitation::{
     CheckReport, DraftRow, InviteOptions, InviteSource, MAX_CSV_BYTES, Outcome, SendResult,
@@ -363,24 +364,6 @@ fn ChipView(chip: Chip, draft: Draft, roles: Vec<Role>) -> impl IntoView {
 #[component]
 fn Permissions(draft: Draft, options: InviteOptions) -> impl IntoView {
     let slug = current_slug();
-    let toggle_module = move |module: Module| {
-        draft.modules.update(|m| {
-            if let Some(i) = m.iter().position(|x| *x == module) {
-                m.remove(i);
-            } else {
-                m.push(module);
-            }
-        })
-    };
-    let toggle_sub = move |id: Uuid| {
-        draft.sub_accounts.update(|s| {
-            if let Some(i) = s.iter().position(|x| *x == id) {
-                s.remove(i);
-            } else {
-                s.push(id);
-            }
-        })
-    };
     let has_subs = !options.sub_accounts.is_empty();
     view! {
         <fieldset class="checks">
@@ -388,7 +371,7 @@ fn Permissions(draft: Draft, options: InviteOptions) -> impl IntoView {
             <p class="hint">"Owners and admins have every module. Members, Billing, Audit log and Settings are never given to the role User."</p>
             {Module::ALL.into_iter().filter(|m| !m.admin_only()).map(|module| view! {
                 <label><input type="checkbox" checked=move || draft.modules.with(|m| m.contains(&module))
-                    on:change=move |_| toggle_module(module) />" "{module.label()}</label>
+                    on:change=move |_| toggle_in(draft.modules, module) />" "{module.label()}</label>
             }).collect_view()}
         </fieldset>
         <fieldset class="checks">
@@ -403,7 +386,7 @@ fn Permissions(draft: Draft, options: InviteOptions) -> impl IntoView {
                 view! {
                     <label class="indent"><input type="checkbox" disabled=move || draft.all_sub_accounts.get()
                         checked=move || draft.sub_accounts.with(|s| s.contains(&id))
-                        on:change=move |_| toggle_sub(id) />" "{sub.name}</label>
+                        on:change=move |_| toggle_in(draft.sub_accounts, id) />" "{sub.name}</label>
                 }
             }).collect_view()}
         </fieldset>

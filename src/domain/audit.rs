@@ -23,10 +23,14 @@ pub enum AuditAction {
     SubAccountArchived,
     SubAccountRestored,
     InvitationLifetimeChanged,
+    MemberAccessChanged,
+    MemberDeactivated,
+    MemberReactivated,
+    MemberRemoved,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 18] = [
+    pub const ALL: [AuditAction; 22] = [
         AuditAction::SignedUp,
         AuditAction::OrganizationCreated,
         AuditAction::LoggedIn,
@@ -45,6 +49,10 @@ impl AuditAction {
         AuditAction::SubAccountArchived,
         AuditAction::SubAccountRestored,
         AuditAction::InvitationLifetimeChanged,
+        AuditAction::MemberAccessChanged,
+        AuditAction::MemberDeactivated,
+        AuditAction::MemberReactivated,
+        AuditAction::MemberRemoved,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -67,6 +75,10 @@ impl AuditAction {
             AuditAction::SubAccountArchived => "sub_account.archived",
             AuditAction::SubAccountRestored => "sub_account.restored",
             AuditAction::InvitationLifetimeChanged => "organization.invitation_lifetime_changed",
+            AuditAction::MemberAccessChanged => "member.access_changed",
+            AuditAction::MemberDeactivated => "member.deactivated",
+            AuditAction::MemberReactivated => "member.reactivated",
+            AuditAction::MemberRemoved => "member.removed",
         }
     }
 
@@ -91,6 +103,10 @@ impl AuditAction {
             AuditAction::SubAccountArchived => "Archived a sub-account",
             AuditAction::SubAccountRestored => "Restored a sub-account",
             AuditAction::InvitationLifetimeChanged => "Changed the invitation lifetime",
+            AuditAction::MemberAccessChanged => "Changed a member's role or permissions",
+            AuditAction::MemberDeactivated => "Deactivated a member",
+            AuditAction::MemberReactivated => "Reactivated a member",
+            AuditAction::MemberRemoved => "Removed a member",
         }
     }
 

@@ -27,3 +27,36 @@ pub struct MemberQuery {
     /// 1-based.
     pub page: u32,
 }
+
+/// One member as the member detail page shows them, with what they can use.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberDetail {
+    pub user_id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub kind: MembershipKind,
+    pub role: Role,
+    pub status: MemberStatus,
+    /// Modules granted on top of the role.
+    pub granted: Vec<Module>,
+    /// `None`: every sub-account; `Some`: only these.
+    pub sub_accounts: Option<Vec<Uuid>>,
+    /// Changes carry it back; a stale one is refused.
+    pub version: i64,
+    pub joined_at: Timestamp,
+    /// What the person can do: the role's modules plus the grants it may hold.
+    pub effective_modules: Vec<Module>,
+    /// The sub-accounts they see, by name (every open one when unrestricted).
+    pub effective_sub_accounts: Vec<String>,
+    /// Whether this is the person looking.
+    pub is_you: bool,
+}
+
+/// A change of role, modules and sub-account access, made against `version`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessChange {
+    pub role: Role,
+    pub modules: Vec<Module>,
+    pub sub_accounts: Option<Vec<Uuid>>,
+    pub version: i64,
+}

@@ -29,10 +29,11 @@ pub enum Action {
     ManageInvitations,
     ViewSettings,
     ManageSettings,
+    ManageMembers,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::SignUp,
         Action::LogIn,
         Action::RequestPasswordReset,
@@ -50,6 +51,7 @@ impl Action {
         Action::ManageInvitations,
         Action::ViewSettings,
         Action::ManageSettings,
+        Action::ManageMembers,
     ];
 
     fn scope(self) -> Scope {
@@ -70,7 +72,8 @@ impl Action {
             | Action::ViewInvitations
             | Action::ManageInvitations
             | Action::ViewSettings
-            | Action::ManageSettings => Scope::Organization,
+            | Action::ManageSettings
+            | Action::ManageMembers => Scope::Organization,
         }
     }
 
@@ -83,7 +86,8 @@ impl Action {
             | Action::ViewInvitations
             | Action::ManageInvitations
             | Action::ViewSettings
-            | Action::ManageSettings => Some(Role::Admin),
+            | Action::ManageSettings
+            | Action::ManageMembers => Some(Role::Admin),
             _ => None,
         }
     }
@@ -157,6 +161,38 @@ pub fn may_grant_role(granter: Role, role: Role) -> bool {
         Role::Admin => role != Role::Owner,
         Role::BillingAdmin | Role::User => false,
     }
+}
+
+/// Why a member may not be changed by this actor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemberRule {
+    /// Only owners change, deactivate or remove an owner.
+    OnlyOwnersTouchOwners,
+    /// Nobody gives a role above their own (admins never make owners).
+    AboveYourRole,
+}
+
+impl MemberRule {
+    pub fn message(self) -> &'static str {
+        match self {
+            MemberRule::OnlyOwnersTouchOwners => {
+                "Only an owner can change, deactivate or remove an owner."
+            }
+            MemberRule::AboveYourRole => "You cannot give a role above your own.",
+        }
+    }
+}
+
+/// Whether a member with role `actor` may change a member who holds `current`
+/// so that they hold `new` (the same role for deactivation or removal).
+pub fn may_change_member(actor: Role, current: Role, new: Role) -> Result<(), MemberRule> {
+    if current == Role::Owner && actor != Role::Owner {
+        return Err(MemberRule::OnlyOwnersTouchOwners);
+    }
+    if !may_grant_role(actor, new) {
+        return Err(MemberRule::AboveYourRole);
+    }
+    Ok(())
 }
 
 pub fn allowed(actor: &Actor, action: Action, target: &Target) -> Result<(), Denied> {

@@ -53,6 +53,10 @@ pub fn MembersPage() -> impl IntoView {
         </form>
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading members…"</p> }>
             {move || Suspend::new(async move {
+                let can_manage = shell
+                    .await
+                    .is_ok_and(|s| s.organization.your_role.rank() >= Role::Admin.rank());
+                let slug = params.read_untracked().get("slug").unwrap_or_default();
                 match members.await {
                     Ok(list) if list.items.is_empty() => view! {
                         <p class="empty">"No members match your search."</p>
@@ -70,7 +74,11 @@ pub fn MembersPage() -> impl IntoView {
                                     <tbody>
                                         {list.items.into_iter().map(|m| view! {
                                             <tr>
-                                                <td>{m.name}</td>
+                                                <td>{if can_manage {
+                                                    view! { <a href=format!("/o/{slug}/members/{}", m.user_id)>{m.name}</a> }.into_any()
+                                                } else {
+                                                    view! { <span>{m.name}</span> }.into_any()
+                                                }}</td>
                                                 <td>{m.email}</td>
                                                 <td>{m.role.label()}</td>
                                                 <td>{m.kind.label()}</td>

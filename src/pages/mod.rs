@@ -25,6 +25,7 @@ pub mod forgot_password;
 pub mod home;
 pub mod invitations;
 pub mod login;
+pub mod member;
 pub mod members;
 pub mod not_found;
 pub mod org_home;

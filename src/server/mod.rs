@@ -39,6 +39,10 @@ pub const ENDPOINTS: &[(&str, &[crate::domain::policy::Action])] = {
         ("/api/rename_sub_account", &[ManageSettings]),
         ("/api/set_sub_account_archived", &[ManageSettings]),
         ("/api/list_members", &[ViewMembers]),
+        ("/api/member_detail", &[ManageMembers]),
+        ("/api/update_member_access", &[ManageMembers]),
+        ("/api/set_member_active", &[ManageMembers]),
+        ("/api/remove_member", &[ManageMembers]),
     ]
 };
 

@@ -936,3 +936,52 @@ async fn ten_thousand_csv_rows_are_checked_and_stored_quickly() {
         "10,000 rows took {elapsed:?}"
     );
 }
+
+#[tokio::test]
+async fn a_failed_delivery_is_listed_as_such_and_can_be_resent() {
+    on_each_backend(async |env| {
+        let acme = organization(env, "Olive Owner", "owner@acme.test", "Acme").await;
+        invite(
+            env,
+            acme.owner,
+            &acme.slug,
+            rows(&[("bounce@acme.test", Role::User)]),
+        )
+        .await;
+        let mail = last_mail_to(env, "bounce@acme.test").await.unwrap();
+        consort::db::outbox::mark_failed(env.db(), mail.id, "550 no such user", None)
+            .await
+            .unwrap();
+        let failed = InvitationQuery {
+            state: Some(InvitationState::DeliveryFailed),
+            ..Default::default()
+        };
+        let page = invitations::list(&env.state, Some(acme.owner), &acme.slug, failed.clone())
+            .await
+            .unwrap();
+        assert_eq!(page.total, 1, "[{}]", env.backend);
+        assert_eq!(page.items[0].state, InvitationState::DeliveryFailed);
+        let pending = InvitationQuery {
+            state: Some(InvitationState::Pending),
+            ..Default::default()
+        };
+        let none = invitations::list(&env.state, Some(acme.owner), &acme.slug, pending.clone())
+            .await
+            .unwrap();
+        assert_eq!(none.total, 0);
+        invitations::resend(
+            &env.state,
+            &env.client(),
+            Some(acme.owner),
+            &acme.slug,
+            page.items[0].id,
+        )
+        .await
+        .unwrap();
+        let again = invitations::list(&env.state, Some(acme.owner), &acme.slug, pending)
+            .await
+            .unwrap();
+        assert_eq!(again.total, 1, "a resend queues a new mail");
+    })
+    .await;
+}

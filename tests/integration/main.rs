@@ -8,6 +8,7 @@ mod accounts;
 mod database;
 mod invitations;
 mod mail;
+mod members;
 mod passwords;
 mod policy_matrix;
 mod sessions;

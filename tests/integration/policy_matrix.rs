@@ -117,7 +117,8 @@ fn expected(action: Action) -> [Result<(), Denied>; 9] {
         | Action::ViewInvitations
         | Action::ManageInvitations
         | Action::ViewSettings
-        | Action::ManageSettings => [
+        | Action::ManageSettings
+        | Action::ManageMembers => [
             ok,
             ok,
             Err(Forbidden),
@@ -148,7 +149,8 @@ fn natural_target(action: Action) -> Target {
         | Action::ViewInvitations
         | Action::ManageInvitations
         | Action::ViewSettings
-        | Action::ManageSettings => Target::Organization(ORG),
+        | Action::ManageSettings
+        | Action::ManageMembers => Target::Organization(ORG),
     }
 }
 
@@ -233,4 +235,31 @@ fn nobody_grants_a_role_above_their_own() {
         assert!(!may_grant_role(Role::BillingAdmin, role));
         assert!(!may_grant_role(Role::User, role));
     }
+}
+
+#[test]
+fn only_owners_touch_owners_and_nobody_raises_above_their_role() {
+    use consort::domain::policy::{MemberRule, may_change_member};
+    use consort::domain::role::Role::*;
+    assert_eq!(may_change_member(Owner, Owner, Admin), Ok(()));
+    assert_eq!(may_change_member(Owner, User, Owner), Ok(()));
+    assert_eq!(may_change_member(Admin, User, Admin), Ok(()));
+    assert_eq!(may_change_member(Admin, Admin, User), Ok(()));
+    assert_eq!(
+        may_change_member(Admin, Owner, Owner),
+        Err(MemberRule::OnlyOwnersTouchOwners)
+    );
+    assert_eq!(
+        may_change_member(Admin, Owner, Admin),
+        Err(MemberRule::OnlyOwnersTouchOwners)
+    );
+    // An admin cannot raise anyone, including themself, above admin.
+    assert_eq!(
+        may_change_member(Admin, Admin, Owner),
+        Err(MemberRule::AboveYourRole)
+    );
+    assert_eq!(
+        may_change_member(Admin, User, Owner),
+        Err(MemberRule::AboveYourRole)
+    );
 }

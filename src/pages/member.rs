@@ -1,0 +1,264 @@
+//! `/o/:slug/members/:user_id`: one member — what they can do, their role,
+//! modules and sub-accounts, and deactivate, reactivate or remove (admins).
+
+use super::org_layout::ShellResource;
+use crate::components::confirm::ConfirmButton;
+use crate::components::form::{FormAlert, toggle_in};
+use crate::domain::member::{AccessChange, MemberDetail};
+use crate::domain::module::Module;
+use crate::domain::policy::may_grant_role;
+use crate::domain::role::{MemberStatus, Role};
+use crate::domain::sub_account::SubAccount;
+use crate::domain::time::date;
+use crate::error::AppError;
+use crate::server::members::{load_member, remove_member, set_member_active, update_member_access};
+use crate::server::settings::load_settings;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use uuid::Uuid;
+
+lazy_page!(MemberRoute, MemberPage);
+
+#[component]
+pub fn MemberPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = Signal::derive(move || params.read().get("slug").unwrap_or_default());
+    let user_id = Signal::derive(move || {
+        params
+            .read()
+            .get("user_id")
+            .and_then(|id| Uuid::parse_str(&id).ok())
+            .unwrap_or_default()
+    });
+    let shell = expect_context::<ShellResource>();
+    let member = Resource::new(
+        move || (slug.get(), user_id.get()),
+        |(s, u)| load_member(s, u),
+    );
+    let settings = Resource::new(move || slug.get(), load_settings);
+    // Lives above the data, so the outcome of an action survives the refetch it causes.
+    let status = RwSignal::new(None::<Result<String, String>>);
+    view! {
+        <Title text="Member · Consort" />
+        <p class="breadcrumb"><a href=move || format!("/o/{}/members", slug.get())>"← Members"</a></p>
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let viewer = shell.await.map(|s| s.organization.your_role).unwrap_or(Role::User);
+                let subs = settings.await.map(|s| s.sub_accounts).unwrap_or_default();
+                match member.await {
+                    Ok(detail) => view! {
+                        <Member detail subs viewer slug status on_change=Callback::new(move |_| member.refetch()) />
+                    }.into_any(),
+                    Err(error) => view! { <div class="alert alert-error" role="alert">{error.to_string()}</div> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Member(
+    detail: MemberDetail,
+    subs: Vec<SubAccount>,
+    viewer: Role,
+    slug: Signal<String>,
+    status: RwSignal<Option<Result<String, String>>>,
+    on_change: Callback<()>,
+) -> impl IntoView {
+    let navigate = use_navigate();
+    let (id, version, name) = (detail.user_id, detail.version, detail.name.clone());
+    let active = detail.status == MemberStatus::Active;
+    let report = move |result: Result<(), AppError>, done: String| {
+        status.set(Some(result.map(|_| done).map_err(|e| e.to_string())));
+        on_change.run(());
+    };
+    let toggle_name = name.clone();
+    let toggle = Callback::new(move |_| {
+        let name = toggle_name.clone();
+        leptos::task::spawn_local(async move {
+            let done = if active {
+                format!("{name} was deactivated.")
+            } else {
+                format!("{name} was reactivated.")
+            };
+            report(
+                set_member_active(slug.get_untracked(), id, !active, version).await,
+                done,
+            );
+        });
+    });
+    let remove = Callback::new(move |_| {
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match remove_member(slug.get_untracked(), id, version).await {
+                Ok(()) => navigate(
+                    &format!("/o/{}/members", slug.get_untracked()),
+                    Default::default(),
+                ),
+                Err(e) => status.set(Some(Err(e.to_string()))),
+            }
+        });
+    });
+    let org_facts = format!(
+        "{} · {} · joined {}",
+        detail.role.label(),
+        detail.kind.label(),
+        date(detail.joined_at)
+    );
+    view! {
+        <div class="page-head">
+            <h1>{detail.name.clone()}{detail.is_you.then_some(" (you)")}</h1>
+            <p class="muted">{detail.email.clone()}" · "{org_facts}</p>
+            {(!active).then(|| view! { <p><span class="badge badge-expired">"Deactivated"</span></p> })}
+        </div>
+        {move || status.get().map(|s| match s {
+            Ok(text) => view! { <div class="alert alert-info" role="status">{text}</div> }.into_any(),
+            Err(text) => view! { <div class="alert alert-error" role="alert">{text}</div> }.into_any(),
+        })}
+        <div class="grid-2">
+            <section class="card" aria-labelledby="can-heading">
+                <h2 id="can-heading">"What this person can do"</h2>
+                <p class="muted">"From the role "{detail.role.label()}" and the modules granted on top of it."</p>
+                <h3>"Modules"</h3>
+                {if detail.effective_modules.is_empty() {
+                    view! { <p>"No modules: only the organization's overview."</p> }.into_any()
+                } else {
+                    view! { <ul class="plain-list">{detail.effective_modules.iter().map(|m| view! { <li>{m.label()}</li> }).collect_view()}</ul> }.into_any()
+                }}
+                <h3>"Sub-accounts"</h3>
+                {if detail.sub_accounts.is_none() {
+                    view! { <p>"All sub-accounts"{(!detail.effective_sub_accounts.is_empty()).then(|| format!(": {}", detail.effective_sub_accounts.join(", ")))}"."</p> }.into_any()
+                } else if detail.effective_sub_accounts.is_empty() {
+                    view! { <p>"None."</p> }.into_any()
+                } else {
+                    view! { <ul class="plain-list">{detail.effective_sub_accounts.iter().map(|s| view! { <li>{s.clone()}</li> }).collect_view()}</ul> }.into_any()
+                }}
+                {(!active).then(|| view! { <p class="alert alert-warning">"Deactivated: nothing, until reactivated."</p> })}
+            </section>
+            <AccessForm detail=detail.clone() subs viewer slug on_saved=Callback::new(move |_| report(Ok(()), "Saved.".into())) />
+        </div>
+        {(!detail.is_you).then(|| view! {
+            <section class="card danger-zone" aria-labelledby="status-heading">
+                <h2 id="status-heading">"Access to the organization"</h2>
+                <div class="actions">
+                    <ConfirmButton
+                        label=if active { "Deactivate" } else { "Reactivate" }
+                        name=format!("{} {name}", if active { "Deactivate" } else { "Reactivate" })
+                        question=if active {
+                            format!("Deactivate {name}? They keep their membership but cannot open this organization until reactivated; their open sessions stop working here at once.")
+                        } else {
+                            format!("Reactivate {name}? They get back the access shown above.")
+                        }
+                        confirm=if active { "Deactivate" } else { "Reactivate" }
+                        on_confirm=toggle
+                    />
+                    <ConfirmButton
+                        label="Remove"
+                        name=format!("Remove {name}")
+                        question=format!("Remove {name} from this organization? They lose access at once; you can invite them again later.")
+                        confirm="Remove"
+                        on_confirm=remove
+                    />
+                </div>
+            </section>
+        })}
+    }
+}
+
+#[component]
+fn AccessForm(
+    detail: MemberDetail,
+    subs: Vec<SubAccount>,
+    viewer: Role,
+    slug: Signal<String>,
+    on_saved: Callback<()>,
+) -> impl IntoView {
+    let role = RwSignal::new(detail.role);
+    let modules = RwSignal::new(detail.granted.clone());
+    let all_subs = RwSignal::new(detail.sub_accounts.is_none());
+    let chosen = RwSignal::new(detail.sub_accounts.clone().unwrap_or_default());
+    let result = RwSignal::new(None::<Result<(), AppError>>);
+    let pending = RwSignal::new(false);
+    let (id, version) = (detail.user_id, detail.version);
+    let everything = move || matches!(role.get(), Role::Owner | Role::Admin);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        pending.set(true);
+        let change = AccessChange {
+            role: role.get_untracked(),
+            modules: modules.get_untracked(),
+            sub_accounts: (!all_subs.get_untracked()).then(|| chosen.get_untracked()),
+            version,
+        };
+        leptos::task::spawn_local(async move {
+            let outcome = update_member_access(slug.get_untracked(), id, change).await;
+            pending.set(false);
+            let ok = outcome.is_ok();
+            result.set(Some(outcome));
+            if ok {
+                on_saved.run(());
+            }
+        });
+    };
+    let error_for = move |field: &'static str| {
+        move || {
+            result.with(|r| {
+                r.as_ref()
+                    .and_then(|r| r.as_ref().err())
+                    .and_then(|e| e.message_for(field))
+            })
+        }
+    };
+    let form_error = Signal::derive(move || {
+        result.with(|r| {
+            r.as_ref()
+                .and_then(|r| r.as_ref().err())
+                .and_then(AppError::form_message)
+        })
+    });
+    let editable_owner = detail.role != Role::Owner || viewer == Role::Owner;
+    view! {
+        <section class="card" aria-labelledby="access-heading">
+            <h2 id="access-heading">"Role and permissions"</h2>
+            <form on:submit=save aria-label="Role and permissions">
+                <FormAlert message=form_error />
+                <div class="field">
+                    <label for="member-role">"Role"</label>
+                    <select id="member-role" disabled=!editable_owner on:change=move |ev| {
+                        role.set(Role::parse(&event_target_value(&ev)).unwrap_or(Role::User));
+                    }>
+                        {Role::ALL.into_iter().filter(|r| may_grant_role(viewer, *r) || *r == detail.role).map(|r| view! {
+                            <option value=r.as_str() selected=r == detail.role>{r.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <fieldset class="checks">
+                    <legend>"Modules"</legend>
+                    <p class="hint">{move || if everything() { "Owners and admins have every module." } else { "Members, Billing, Audit log and Settings are for admins only." }}</p>
+                    {Module::ALL.into_iter().filter(|m| !m.admin_only()).map(|module| view! {
+                        <label><input type="checkbox" disabled=everything checked=move || modules.with(|m| m.contains(&module))
+                            on:change=move |_| toggle_in(modules, module) />" "{module.label()}</label>
+                    }).collect_view()}
+                    {move || error_for("modules")().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                </fieldset>
+                <fieldset class="checks">
+                    <legend>"Sub-accounts"</legend>
+                    <label><input type="radio" name="member-subs" checked=move || all_subs.get() on:change=move |_| all_subs.set(true) />" All sub-accounts"</label>
+                    <label><input type="radio" name="member-subs" checked=move || !all_subs.get() on:change=move |_| all_subs.set(false) />" Only the ones ticked below"</label>
+                    {subs.into_iter().filter(|s| !s.archived).map(|sub| {
+                        let sid = sub.id;
+                        view! {
+                            <label class="indent"><input type="checkbox" disabled=move || all_subs.get()
+                                checked=move || chosen.with(|c| c.contains(&sid)) on:change=move |_| toggle_in(chosen, sid) />" "{sub.name}</label>
+                        }
+                    }).collect_view()}
+                    {move || error_for("sub_accounts")().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                </fieldset>
+                <button type="submit" class="button button-primary" disabled=move || pending.get()>
+                    {move || if pending.get() { "Saving…" } else { "Save changes" }}
+                </button>
+            </form>
+        </section>
+    }
+}
