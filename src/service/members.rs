@@ -196,6 +196,25 @@ pub async fn update_access(
     .await
 }
 
+/// Another member whom the actor may deactivate or remove (their role stays
+/// as it is, so only the owner rule applies); `yourself` says why not oneself.
+async fn other_member(
+    state: &AppState,
+    current: Option<Session>,
+    slug: &str,
+    user_id: Uuid,
+    yourself: &str,
+) -> Result<(MemberContext, db::members::MembershipRow), AppError> {
+    let ctx = member_context(state, current, slug, Action::ManageMembers).await?;
+    let row = target(state, &ctx, user_id).await?;
+    if user_id == ctx.user_id {
+        return Err(AppError::Forbidden(yourself.into()));
+    }
+    let role = Role::parse(&row.role).ok_or(AppError::Internal)?;
+    rule(ctx.membership.role, &row, role)?;
+    Ok((ctx, row))
+}
+
 /// Deactivates (the person keeps the membership but cannot open the
 /// organization: every request checks it) or reactivates a member.
 pub async fn set_active(
@@ -207,15 +226,14 @@ pub async fn set_active(
     active: bool,
     version: i64,
 ) -> Result<(), AppError> {
-    let ctx = member_context(state, current, slug, Action::ManageMembers).await?;
-    let row = target(state, &ctx, user_id).await?;
-    if user_id == ctx.user_id {
-        return Err(AppError::Forbidden(
-            "You cannot deactivate yourself.".into(),
-        ));
-    }
-    let role = Role::parse(&row.role).ok_or(AppError::Internal)?;
-    rule(ctx.membership.role, &row, role)?;
+    let (ctx, row) = other_member(
+        state,
+        current,
+        slug,
+        user_id,
+        "You cannot deactivate yourself.",
+    )
+    .await?;
     let status = if active {
         MemberStatus::Active
     } else {
@@ -255,15 +273,14 @@ pub async fn remove(
     user_id: Uuid,
     version: i64,
 ) -> Result<(), AppError> {
-    let ctx = member_context(state, current, slug, Action::ManageMembers).await?;
-    let row = target(state, &ctx, user_id).await?;
-    if user_id == ctx.user_id {
-        return Err(AppError::Forbidden(
-            "You cannot remove yourself here: leave the organization from Account settings.".into(),
-        ));
-    }
-    let role = Role::parse(&row.role).ok_or(AppError::Internal)?;
-    rule(ctx.membership.role, &row, role)?;
+    let (ctx, row) = other_member(
+        state,
+        current,
+        slug,
+        user_id,
+        "You cannot remove yourself here: leave the organization from Account settings.",
+    )
+    .await?;
     db::members::change(
         &state.db,
         ctx.organization.id,
