@@ -2,9 +2,10 @@
 
 use crate::components::hydration::HydrationMarker;
 use crate::pages::{
-    accept_invitation::AcceptInvitationRoute, account::AccountRoute,
-    forgot_password::ForgotPasswordPage, home::HomePage, invitations::InvitationsRoute,
-    login::LoginPage, member::MemberRoute, members::MembersRoute, not_found::NotFound,
+    accept_invitation::AcceptInvitationRoute, account::AccountRoute, audit_log::AuditLogRoute,
+    billing::BillingRoute, contacts::ContactsRoute, forgot_password::ForgotPasswordPage,
+    home::HomePage, invitations::InvitationsRoute, login::LoginPage, member::MemberRoute,
+    members::DeactivatedMembersRoute, members::MembersRoute, not_found::NotFound,
     org_home::OrgHomePage, org_layout::OrgLayout, reset_password::ResetPasswordPage,
     settings::SettingsRoute, signup::SignUpPage,
 };
@@ -67,8 +68,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=OrgHomePage />
                     <Route path=path!("account") view={Lazy::<AccountRoute>::new()} />
                     <Route path=path!("members") view={Lazy::<MembersRoute>::new()} />
+                    <Route path=path!("members/deactivated") view={Lazy::<DeactivatedMembersRoute>::new()} />
                     <Route path=path!("members/invitations") view={Lazy::<InvitationsRoute>::new()} />
                     <Route path=path!("members/:user_id") view={Lazy::<MemberRoute>::new()} />
+                    <Route path=path!("contacts") view={Lazy::<ContactsRoute>::new()} />
+                    <Route path=path!("billing") view={Lazy::<BillingRoute>::new()} />
+                    <Route path=path!("audit-log") view={Lazy::<AuditLogRoute>::new()} />
                     <Route path=path!("settings") view={Lazy::<SettingsRoute>::new()} />
                 </ParentRoute>
             </Routes>

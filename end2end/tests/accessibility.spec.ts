@@ -76,6 +76,29 @@ test('members, invitations, settings, the invite dialog and the invitation page 
   await expectNoViolations(page, 'a broken invitation link');
 });
 
+test('the audit log, billing, contacts, deactivated users and a member’s detail have no accessibility violations', async ({ page }) => {
+  const ida = newPerson('ida');
+  await signUp(page, ida);
+  const org = page.url();
+  for (const [path, heading] of [
+    ['/audit-log', 'Audit log'],
+    ['/billing', 'Billing'],
+    ['/contacts', 'Contacts'],
+    ['/members/deactivated', 'Members'],
+  ]) {
+    await page.goto(`${org}${path}`);
+    await hydrated(page);
+    await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+    await expectNoViolations(page, path);
+  }
+  await page.goto(`${org}/members`);
+  await hydrated(page);
+  await page.getByRole('table', { name: 'Active users' }).getByRole('link', { name: ida.name }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `${ida.name} (you)` })).toBeVisible();
+  await hydrated(page);
+  await expectNoViolations(page, 'member detail');
+});
+
 test('the layout works on a narrow screen', async ({ page }) => {
   await page.setViewportSize({ width: 375, height: 740 });
   const gus = newPerson('gus');
@@ -83,4 +106,10 @@ test('the layout works on a narrow screen', async ({ page }) => {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(width).toBeLessThanOrEqual(375);
   await expect(page.getByRole("button", { name: /account menu/ })).toBeVisible();
+  for (const path of ['/members', '/audit-log', '/billing']) {
+    await page.goto(`${new URL(page.url()).pathname.match(/^\/o\/[^/]+/)![0]}${path}`);
+    await hydrated(page);
+    const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(scroll, `page width of ${path}`).toBeLessThanOrEqual(375);
+  }
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 
 /**
  * Records errors thrown in the page (a WASM panic during hydration shows up only
@@ -181,4 +181,46 @@ export function expireInvitations(email: string): number {
   }
   if (!(changed > 0)) throw new Error(`no invitation to ${email} was found to expire`);
   return changed;
+}
+
+/**
+ * The owner (on `page`, in organization `org`) invites `person` with `role`; the
+ * person joins with a new account in a browser context of their own, whose page
+ * is returned (signed in, on the organization's home page).
+ */
+export async function join(page: Page, browser: Browser, org: string, person: Person, role: RoleLabel, errors: string[]): Promise<Page> {
+  await page.goto(`${org}/members`);
+  await hydrated(page);
+  await inviteUsers(page, [{ email: person.email, role }]);
+  const link = await invitationLink(page, person.email);
+  const context = await browser.newContext();
+  const other = await context.newPage();
+  recordPageErrors(other, errors);
+  await other.goto(link);
+  await hydrated(other);
+  const form = other.getByRole('form', { name: 'Create your account' });
+  await form.getByLabel('Your name').fill(person.name);
+  await form.getByLabel('Password').fill(PASSWORD);
+  await form.getByRole('button', { name: 'Create account and join' }).click();
+  await expect(other).toHaveURL(new RegExp(`${org}$`));
+  return other;
+}
+
+/** Opens a member's detail from Members → Active users. */
+export async function openMember(page: Page, org: string, person: Person): Promise<void> {
+  await page.goto(`${org}/members`);
+  await hydrated(page);
+  await page.getByRole('table', { name: 'Active users' }).getByRole('link', { name: person.name }).click();
+  await expect(page.getByRole('heading', { level: 1, name: person.name })).toBeVisible();
+  await hydrated(page);
+}
+
+/** Answers the confirmation that a destructive button opened. */
+export async function confirm(page: Page, button: string): Promise<void> {
+  await page.getByRole('group', { name: 'Confirm' }).getByRole('button', { name: button, exact: true }).click();
+}
+
+/** The organization's main navigation. */
+export function mainNav(page: Page) {
+  return page.getByRole('navigation', { name: 'Organization' });
 }

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 #[component]
 pub fn ConfirmButton(
     /// The button's text, e.g. "Cancel".
-    label: &'static str,
+    #[prop(into)]
+    label: String,
     /// The accessible name, e.g. "Cancel the invitation to ana@example.com".
     #[prop(into)]
     name: String,
@@ -32,7 +33,7 @@ pub fn ConfirmButton(
             }.into_any()
         } else {
             view! {
-                <button type="button" class="button" aria-label=name.clone() on:click=move |_| asking.set(true)>{label}</button>
+                <button type="button" class="button" aria-label=name.clone() on:click=move |_| asking.set(true)>{label.clone()}</button>
             }.into_any()
         }}
     }

@@ -2,6 +2,7 @@
 //! role) or a CSV file; permissions; a check of every address before anything
 //! is sent; then the send, with a report that can be downloaded.
 
+use super::list::TableWrap;
 use crate::components::error_panel::encode_component;
 use crate::components::form::toggle_in;
 use crate::domain::address_list;
@@ -449,7 +450,7 @@ fn ReportTable() -> impl IntoView {
     let draft = expect_draft();
     let slug = StoredValue::new(current_slug());
     view! {
-        <div class="table-wrap report">
+        <TableWrap label="What will happen to each address" class="report">
             <table>
                 <caption class="visually-hidden">"What will happen to each address"</caption>
                 <thead><tr><th scope="col">"Row"</th><th scope="col">"Address"</th><th scope="col">"Role"</th><th scope="col">"Outcome"</th></tr></thead>
@@ -479,7 +480,7 @@ fn ReportTable() -> impl IntoView {
                 let total = draft.report.with(|r| r.as_ref().map(|r| r.rows.len()).unwrap_or(0));
                 (total > 500).then(|| view! { <p class="muted">{format!("The first 500 of {total} rows are shown; download the report for all of them.")}</p> })
             }}
-        </div>
+        </TableWrap>
     }
 }
 

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_params_map;
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum MembersTab {
     Active,
+    Deactivated,
     Invitations,
 }
 
@@ -32,7 +33,8 @@ pub fn MembersHead(
         </div>
         <nav class="tabs" aria-label="Members">
             {tab(MembersTab::Active, "Active users", "")}
-            {can_invite.then(|| tab(MembersTab::Invitations, "Invitations", "/invitations"))}
+            {tab(MembersTab::Deactivated, "Deactivated users", "/deactivated")}
+            {can_invite.then(|| tab(MembersTab::Invitations, "Pending invitations", "/invitations"))}
         </nav>
     }
 }

@@ -2,10 +2,12 @@
 
 pub mod auth_frame;
 pub mod confirm;
+pub mod download;
 pub mod error_panel;
 pub mod form;
 pub mod hydration;
 pub mod invite_dialog;
+pub mod list;
 pub mod member_tabs;
 pub mod org_header;
 pub mod pager;

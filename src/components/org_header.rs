@@ -2,11 +2,22 @@
 //! user menu (disclosure buttons: Escape or a choice closes them).
 
 use crate::domain::account::OrganizationShell;
-use crate::domain::role::{MemberStatus, Role};
+use crate::domain::module::Module;
+use crate::domain::role::MemberStatus;
 use crate::server::auth::LogOut;
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
+
+/// The modules with a page, in navigation order, and their paths. The
+/// navigation shows only those the viewer holds (the server refuses the rest).
+const NAV: [(Module, &str); 5] = [
+    (Module::Members, "members"),
+    (Module::Contacts, "contacts"),
+    (Module::Billing, "billing"),
+    (Module::AuditLog, "audit-log"),
+    (Module::Settings, "settings"),
+];
 
 #[component]
 pub fn OrgHeader(shell: OrganizationShell) -> impl IntoView {
@@ -25,12 +36,8 @@ pub fn OrgHeader(shell: OrganizationShell) -> impl IntoView {
     let account = format!("/o/{}/account", organization.slug);
     let pathname = use_location().pathname;
     let overview = home.clone();
-    let role = organization.your_role;
-    let members = format!("/o/{}/members", organization.slug);
-    let settings = format!("/o/{}/settings", organization.slug);
-    let (members_prefix, settings_path) = (members.clone(), settings.clone());
-    let in_members = move || pathname.get().starts_with(&members_prefix);
-    let in_settings = move || pathname.get() == settings_path;
+    let modules = organization.your_modules.clone();
+    let slug = organization.slug.clone();
     let initials: String = viewer
         .name
         .split_whitespace()
@@ -59,12 +66,19 @@ pub fn OrgHeader(shell: OrganizationShell) -> impl IntoView {
             </div>
             <nav class="topnav" aria-label="Organization">
                 <a href=home.clone() aria-current=move || (pathname.get() == overview).then_some("page")>"Overview"</a>
-                {(role.rank() >= Role::BillingAdmin.rank()).then(|| view! {
-                    <a href=members aria-current=move || in_members().then_some("page")>"Members"</a>
-                })}
-                {(role.rank() >= Role::Admin.rank()).then(|| view! {
-                    <a href=settings aria-current=move || in_settings().then_some("page")>"Settings"</a>
-                })}
+                {NAV
+                    .into_iter()
+                    .filter(|(module, _)| modules.contains(module))
+                    .map(|(module, path)| {
+                        let href = format!("/o/{slug}/{path}");
+                        let prefix = href.clone();
+                        let current = move || {
+                            let here = pathname.get();
+                            (here == prefix || here.starts_with(&format!("{prefix}/"))).then_some("page")
+                        };
+                        view! { <a href=href aria-current=current>{module.label()}</a> }
+                    })
+                    .collect_view()}
             </nav>
             <Disclosure open=user_open id="user-menu" class="user-menu">
                 <span class="avatar" aria-hidden="true">{initials}</span>

@@ -366,15 +366,22 @@ pub async fn accept(
                 return Err(AcceptError::TeamElsewhere);
             }
         }
+        let (name, email_key): (String, String) = sqlx::query_as("SELECT name, email_key FROM users WHERE id = $1")
+            .bind(user_id).fetch_one(&mut *tx).await?;
         sqlx::query(
-            "INSERT INTO memberships (id, organization_id, user_id, kind, role, status, modules, all_sub_accounts, created_at, updated_at)
-             SELECT $1, organization_id, $2, kind, role, 'active', modules, all_sub_accounts, $3, $3 FROM invitations WHERE id = $4",
-        ).bind(membership_id).bind(user_id).bind(at).bind(invitation.id)
+            "INSERT INTO memberships (id, organization_id, user_id, kind, role, status, modules, all_sub_accounts,
+                                      name_key, email_key, created_at, updated_at)
+             SELECT $1, organization_id, $2, kind, role, 'active', modules, all_sub_accounts, $3, $4, $5, $5
+             FROM invitations WHERE id = $6",
+        ).bind(membership_id).bind(user_id).bind(super::users::name_key(&name)).bind(email_key)
+        .bind(at).bind(invitation.id)
         .execute(&mut *tx).await?;
         sqlx::query(
             "INSERT INTO membership_sub_accounts (membership_id, sub_account_id)
              SELECT $1, sub_account_id FROM invitation_sub_accounts WHERE invitation_id = $2",
         ).bind(membership_id).bind(invitation.id).execute(&mut *tx).await?;
+        sqlx::query(super::seats::OPEN).bind(new_id()).bind(at).bind(membership_id)
+            .execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(user_id)
     })

@@ -1,12 +1,15 @@
 //! The people of an organization, one page at a time.
 
 use super::{Db, on_db};
-use crate::domain::page::PAGE_SIZE;
+use crate::domain::member::MemberSort;
 use chrono::{DateTime, Utc};
+use sqlx::QueryBuilder;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct MemberRow {
+    pub id: Uuid,
     pub user_id: Uuid,
     pub name: String,
     pub email: String,
@@ -14,43 +17,136 @@ pub struct MemberRow {
     pub role: String,
     pub status: String,
     pub modules: String,
+    pub all_sub_accounts: bool,
     pub created_at: DateTime<Utc>,
+    pub last_active_at: Option<DateTime<Utc>>,
 }
 
-/// One page of the members with `status`, by name, and how many match.
+/// Which members a list shows, in which order.
+pub struct ListFilter<'a> {
+    pub status: &'a str,
+    pub search: &'a str,
+    pub sort: MemberSort,
+    pub descending: bool,
+    /// A viewer limited to some sub-accounts: their membership id. They see
+    /// themselves and the people who share a sub-account with them (everyone with
+    /// access to all sub-accounts shares theirs).
+    pub scope: Option<Uuid>,
+}
+
+/// Taken first by changes that must leave an active owner (PostgreSQL; SQLite
+/// has one writer): two owners cannot demote each other at once.
+const LOCK_ORGANIZATION: &str = "SELECT id FROM organizations WHERE id = $1 FOR UPDATE";
+
+/// Whether the membership row (of `memberships`) is visible to the viewer whose
+/// membership id is `$4`: it is theirs, has every sub-account, or shares one with them.
+const SHARES_WITH_4: &str = "(id = $4 OR all_sub_accounts = TRUE OR EXISTS (
+    SELECT 1 FROM membership_sub_accounts theirs
+    JOIN membership_sub_accounts mine ON mine.sub_account_id = theirs.sub_account_id
+    WHERE theirs.membership_id = memberships.id AND mine.membership_id = $4))";
+
+/// Rank of a role for sorting, owners first: the same text as in the
+/// `memberships_org_status_role` index, so the index serves the sort.
+const ROLE_RANK: &str =
+    "(CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 WHEN 'billing_admin' THEN 2 ELSE 3 END)";
+
+/// One page (of `page_size`) of the members that pass `filter`, and how many pass it.
+/// Filtering, sorting and paging read only `memberships` (and its indexes); the
+/// users of the page's rows are joined afterwards.
 pub async fn list(
     db: &Db,
     organization_id: Uuid,
-    status: &str,
-    search: &str,
+    filter: &ListFilter<'_>,
     page: u32,
+    page_size: u32,
 ) -> Result<(Vec<MemberRow>, i64), sqlx::Error> {
-    let pattern = super::contains_pattern(search);
-    let searching = !search.trim().is_empty();
-    let filter = if searching {
-        "m.organization_id = $1 AND m.status = $2
-         AND (u.email_key LIKE $3 ESCAPE '\\' OR LOWER(u.name) LIKE $3 ESCAPE '\\')"
+    let pattern = super::contains_pattern(filter.search);
+    let mut conditions = vec!["organization_id = $1 AND status = $2"];
+    if !filter.search.trim().is_empty() {
+        conditions.push("(email_key LIKE $3 ESCAPE '\\' OR name_key LIKE $3 ESCAPE '\\')");
     } else {
         // No search: skip the per-row LIKE; `$3 = $3` keeps the numbering.
-        "m.organization_id = $1 AND m.status = $2 AND $3 = $3"
+        conditions.push("$3 = $3");
+    }
+    if filter.scope.is_some() {
+        conditions.push(SHARES_WITH_4);
+    } else {
+        conditions.push("$4 = $4");
+    }
+    let filter_sql = conditions.join(" AND ");
+    let direction = if filter.descending { "DESC" } else { "ASC" };
+    let order = |prefix: &str| match filter.sort {
+        MemberSort::Name => format!("{prefix}name_key {direction}, {prefix}id {direction}"),
+        MemberSort::Role => format!(
+            "{} {direction}, {prefix}name_key, {prefix}id",
+            ROLE_RANK.replace("role", &format!("{prefix}role"))
+        ),
+        MemberSort::Joined => format!("{prefix}created_at {direction}, {prefix}id {direction}"),
     };
-    let count_sql = format!(
-        "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE {filter}"
-    );
+    let count_sql = format!("SELECT COUNT(*) FROM memberships WHERE {filter_sql}");
     let list_sql = format!(
-        "SELECT m.user_id, u.name, u.email, m.kind, m.role, m.status, m.modules, m.created_at
-         FROM memberships m JOIN users u ON u.id = m.user_id WHERE {filter}
-         ORDER BY LOWER(u.name), u.id LIMIT $4 OFFSET $5"
+        "WITH page AS (
+             SELECT id FROM memberships WHERE {filter_sql} ORDER BY {} LIMIT $5 OFFSET $6)
+         SELECT m.id, m.user_id, u.name, u.email, m.kind, m.role, m.status, m.modules,
+                m.all_sub_accounts, m.created_at, m.last_active_at
+         FROM page JOIN memberships m ON m.id = page.id JOIN users u ON u.id = m.user_id
+         ORDER BY {}",
+        order(""),
+        order("m."),
     );
-    let offset = i64::from(page.max(1) - 1) * i64::from(PAGE_SIZE);
+    let offset = i64::from(page.max(1) - 1) * i64::from(page_size);
+    let scope = filter.scope.unwrap_or_default();
     on_db!(db, pool => {
         let (total,): (i64,) = sqlx::query_as(&count_sql)
-            .bind(organization_id).bind(status).bind(&pattern).fetch_one(pool).await?;
+            .bind(organization_id).bind(filter.status).bind(&pattern).bind(scope)
+            .fetch_one(pool).await?;
         let rows = sqlx::query_as(&list_sql)
-            .bind(organization_id).bind(status).bind(&pattern)
-            .bind(i64::from(PAGE_SIZE)).bind(offset).fetch_all(pool).await?;
+            .bind(organization_id).bind(filter.status).bind(&pattern).bind(scope)
+            .bind(i64::from(page_size)).bind(offset).fetch_all(pool).await?;
         Ok((rows, total))
     })
+}
+
+/// The names of the sub-accounts each of `memberships` is limited to.
+pub async fn sub_account_names(
+    db: &Db,
+    memberships: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<String>>, sqlx::Error> {
+    let mut names: HashMap<Uuid, Vec<String>> = HashMap::new();
+    if memberships.is_empty() {
+        return Ok(names);
+    }
+    let rows: Vec<(Uuid, String)> = on_db!(db, pool => {
+        let mut query = QueryBuilder::new(
+            "SELECT ms.membership_id, s.name FROM membership_sub_accounts ms
+             JOIN sub_accounts s ON s.id = ms.sub_account_id
+             WHERE s.archived_at IS NULL AND ms.membership_id IN (",
+        );
+        let mut ids = query.separated(", ");
+        for id in memberships {
+            ids.push_bind(*id);
+        }
+        query.push(") ORDER BY s.name_key");
+        query.build_query_as().fetch_all(pool).await
+    })?;
+    for (membership, name) in rows {
+        names.entry(membership).or_default().push(name);
+    }
+    Ok(names)
+}
+
+/// Notes that the member opened the organization, at most once per `every`.
+pub async fn touch(
+    db: &Db,
+    organization_id: Uuid,
+    user_id: Uuid,
+    every: chrono::Duration,
+) -> Result<(), sqlx::Error> {
+    let at = super::now();
+    on_db!(db, pool => sqlx::query(
+        "UPDATE memberships SET last_active_at = $1
+         WHERE organization_id = $2 AND user_id = $3 AND (last_active_at IS NULL OR last_active_at < $4)",
+    ).bind(at).bind(organization_id).bind(user_id).bind(at - every).execute(pool).await.map(|_| ()))
 }
 
 /// One membership of the organization with its person.
@@ -129,8 +225,7 @@ pub async fn change(
     on_db!(db, pool => {
         let mut tx = pool.begin().await?;
         if lock {
-            sqlx::query("SELECT id FROM organizations WHERE id = $1 FOR UPDATE")
-                .bind(organization_id).execute(&mut *tx).await?;
+            sqlx::query(LOCK_ORGANIZATION).bind(organization_id).execute(&mut *tx).await?;
         }
         let changed = match change {
             Change::Access { role, modules, sub_accounts } => {
@@ -150,15 +245,29 @@ pub async fn change(
                 }
                 n
             }
-            Change::Status(status) => sqlx::query(
-                "UPDATE memberships SET status = $1, version = version + 1, updated_at = $2
-                 WHERE id = $3 AND organization_id = $4 AND version = $5",
-            ).bind(*status).bind(at).bind(membership_id).bind(organization_id).bind(version)
-            .execute(&mut *tx).await?.rows_affected(),
-            Change::Remove => sqlx::query(
-                "DELETE FROM memberships WHERE id = $1 AND organization_id = $2 AND version = $3",
-            ).bind(membership_id).bind(organization_id).bind(version)
-            .execute(&mut *tx).await?.rows_affected(),
+            Change::Status(status) => {
+                let n = sqlx::query(
+                    "UPDATE memberships SET status = $1, version = version + 1, updated_at = $2
+                     WHERE id = $3 AND organization_id = $4 AND version = $5",
+                ).bind(*status).bind(at).bind(membership_id).bind(organization_id).bind(version)
+                .execute(&mut *tx).await?.rows_affected();
+                if *status == "active" {
+                    sqlx::query(super::seats::OPEN).bind(super::new_id()).bind(at).bind(membership_id)
+                        .execute(&mut *tx).await?;
+                } else {
+                    sqlx::query(super::seats::CLOSE).bind(at).bind(membership_id)
+                        .execute(&mut *tx).await?;
+                }
+                n
+            }
+            Change::Remove => {
+                sqlx::query(super::seats::CLOSE).bind(at).bind(membership_id)
+                    .execute(&mut *tx).await?;
+                sqlx::query(
+                    "DELETE FROM memberships WHERE id = $1 AND organization_id = $2 AND version = $3",
+                ).bind(membership_id).bind(organization_id).bind(version)
+                .execute(&mut *tx).await?.rows_affected()
+            }
         };
         if changed != 1 {
             return Err(ChangeError::Stale);
@@ -168,6 +277,80 @@ pub async fn change(
         ).bind(organization_id).fetch_one(&mut *tx).await?;
         if owners == 0 {
             return Err(ChangeError::LastOwner);
+        }
+        tx.commit().await?;
+        Ok(())
+    })
+}
+
+/// Whether a viewer limited to some sub-accounts (membership `viewer`) may see
+/// the member `target`: themselves, or someone sharing a sub-account with them.
+pub async fn shares_sub_account(db: &Db, viewer: Uuid, target: Uuid) -> Result<bool, sqlx::Error> {
+    let (n,): (i64,) = on_db!(db, pool => sqlx::query_as(
+        &format!("SELECT COUNT(*) FROM memberships WHERE id = $2 AND {}", SHARES_WITH_4.replace("$4", "$1")),
+    ).bind(viewer).bind(target).fetch_one(pool).await)?;
+    Ok(n > 0)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TransferError {
+    /// The new owner's membership changed since `version` was read, or is gone.
+    #[error("the membership changed meanwhile")]
+    Stale,
+    /// The new owner is deactivated.
+    #[error("the member is deactivated")]
+    Inactive,
+    /// The actor is no longer an active owner.
+    #[error("not an owner")]
+    NotOwner,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+/// Makes membership `to` (at `version`, active) an owner with access to
+/// everything and, with `step_down`, makes `from` an admin — in one transaction,
+/// so the organization has an owner at every moment.
+pub async fn transfer_ownership(
+    db: &Db,
+    organization_id: Uuid,
+    from: Uuid,
+    to: Uuid,
+    version: i64,
+    step_down: bool,
+) -> Result<(), TransferError> {
+    let at = super::now();
+    let lock = matches!(db, Db::Postgres(_));
+    on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        if lock {
+            sqlx::query(LOCK_ORGANIZATION).bind(organization_id).execute(&mut *tx).await?;
+        }
+        let owner: Option<(String, String)> = sqlx::query_as(
+            "SELECT role, status FROM memberships WHERE id = $1 AND organization_id = $2",
+        ).bind(from).bind(organization_id).fetch_optional(&mut *tx).await?;
+        if owner.is_none_or(|(role, status)| role != "owner" || status != "active") {
+            return Err(TransferError::NotOwner);
+        }
+        let target: Option<(String, i64)> = sqlx::query_as(
+            "SELECT status, version FROM memberships WHERE id = $1 AND organization_id = $2",
+        ).bind(to).bind(organization_id).fetch_optional(&mut *tx).await?;
+        match target {
+            Some((_, v)) if v != version => return Err(TransferError::Stale),
+            None => return Err(TransferError::Stale),
+            Some((status, _)) if status != "active" => return Err(TransferError::Inactive),
+            Some(_) => {}
+        }
+        sqlx::query(
+            "UPDATE memberships SET role = 'owner', modules = '', all_sub_accounts = TRUE,
+                    version = version + 1, updated_at = $1
+             WHERE id = $2",
+        ).bind(at).bind(to).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM membership_sub_accounts WHERE membership_id = $1")
+            .bind(to).execute(&mut *tx).await?;
+        if step_down {
+            sqlx::query(
+                "UPDATE memberships SET role = 'admin', version = version + 1, updated_at = $1 WHERE id = $2",
+            ).bind(at).bind(from).execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -3,11 +3,13 @@
 //! between the two where it can be (`$1` placeholders everywhere).
 
 pub mod audit;
+pub mod billing;
 pub mod invitations;
 pub mod members;
 pub mod organizations;
 pub mod outbox;
 pub mod resets;
+pub mod seats;
 pub mod sessions;
 pub mod sub_accounts;
 pub mod users;

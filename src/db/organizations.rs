@@ -2,6 +2,7 @@
 //! user, their organization and the owner membership together.
 
 use super::{Db, is_unique_violation, new_id, now, on_db};
+use crate::domain::module;
 use crate::domain::organization::slug_candidate;
 use crate::domain::policy::MembershipFacts;
 use crate::domain::role::{MemberStatus, MembershipKind, Role};
@@ -23,15 +24,19 @@ struct MembershipRow {
     kind: String,
     role: String,
     status: String,
+    modules: String,
 }
 
 impl MembershipRow {
     fn facts(self) -> Option<MembershipFacts> {
+        let role = Role::parse(&self.role)?;
+        let granted = module::parse_list(&self.modules).unwrap_or_default();
         Some(MembershipFacts {
             organization_id: self.organization_id,
             kind: MembershipKind::parse(&self.kind)?,
-            role: Role::parse(&self.role)?,
+            role,
             status: MemberStatus::parse(&self.status)?,
+            modules: module::effective(role, &granted).into_iter().collect(),
         })
     }
 }
@@ -98,12 +103,16 @@ pub async fn create_account(
         sqlx::query("INSERT INTO organizations (id, name, slug, created_at) VALUES ($1, $2, $3, $4)")
             .bind(organization_id).bind(new.organization_name).bind(&slug).bind(at)
             .execute(&mut *tx).await?;
+        let membership_id = new_id();
         sqlx::query(
-            "INSERT INTO memberships (id, organization_id, user_id, kind, role, status, created_at, updated_at)
-             VALUES ($1, $2, $3, 'team', 'owner', 'active', $4, $4)",
+            "INSERT INTO memberships (id, organization_id, user_id, kind, role, status, name_key, email_key, created_at, updated_at)
+             VALUES ($1, $2, $3, 'team', 'owner', 'active', $4, $5, $6, $6)",
         )
-        .bind(new_id()).bind(organization_id).bind(user_id).bind(at)
+        .bind(membership_id).bind(organization_id).bind(user_id)
+        .bind(super::users::name_key(new.name)).bind(new.email_key).bind(at)
         .execute(&mut *tx).await?;
+        sqlx::query(super::seats::OPEN).bind(new_id()).bind(at).bind(membership_id)
+            .execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(CreatedAccount { user_id, organization_id, slug })
     })
@@ -122,7 +131,7 @@ pub async fn membership(
     user_id: Uuid,
 ) -> Result<Option<MembershipFacts>, sqlx::Error> {
     let row: Option<MembershipRow> = on_db!(db, pool => sqlx::query_as(
-        "SELECT organization_id, kind, role, status FROM memberships WHERE organization_id = $1 AND user_id = $2",
+        "SELECT organization_id, kind, role, status, modules FROM memberships WHERE organization_id = $1 AND user_id = $2",
     ).bind(organization_id).bind(user_id).fetch_optional(pool).await)?;
     Ok(row.and_then(MembershipRow::facts))
 }
@@ -149,11 +158,11 @@ pub async fn for_user(db: &Db, user_id: Uuid) -> Result<Vec<UserOrganizationRow>
 
 /// Active members, by kind: (team members, partners).
 pub async fn member_counts(db: &Db, organization_id: Uuid) -> Result<(i64, i64), sqlx::Error> {
-    on_db!(db, pool => sqlx::query_as(
-        "SELECT COALESCE(SUM(CASE WHEN kind = 'team' THEN 1 ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN kind = 'partner' THEN 1 ELSE 0 END), 0)
-         FROM memberships WHERE organization_id = $1 AND status = 'active'",
-    ).bind(organization_id).fetch_one(pool).await)
+    let rows: Vec<(String, i64)> = on_db!(db, pool => sqlx::query_as(
+        "SELECT kind, COUNT(*) FROM memberships WHERE organization_id = $1 AND status = 'active' GROUP BY kind",
+    ).bind(organization_id).fetch_all(pool).await)?;
+    let count = |kind: &str| rows.iter().find(|(k, _)| k == kind).map_or(0, |(_, n)| *n);
+    Ok((count("team"), count("partner")))
 }
 
 /// The address keys of everyone with a membership in the organization.
@@ -174,4 +183,23 @@ pub async fn set_invitation_lifetime(
 ) -> Result<(), sqlx::Error> {
     on_db!(db, pool => sqlx::query("UPDATE organizations SET invitation_lifetime_secs = $1 WHERE id = $2")
         .bind(secs).bind(organization_id).execute(pool).await.map(|_| ()))
+}
+
+/// Deletes the organization and, through the schema's cascades, everything that
+/// belongs to it: memberships, invitations, sub-accounts, billing details, seat
+/// history and its audit trail.
+/// Invitation mails still waiting to be sent are withdrawn: their links would lead nowhere.
+pub async fn delete(db: &Db, organization_id: Uuid) -> Result<bool, sqlx::Error> {
+    on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        sqlx::query(
+            "UPDATE outbox SET status = 'failed', last_error = 'the organization was deleted'
+             WHERE status = 'queued' AND id IN (
+                 SELECT mail_id FROM invitations WHERE organization_id = $1 AND status = 'pending')",
+        ).bind(organization_id).execute(&mut *tx).await?;
+        let n = sqlx::query("DELETE FROM organizations WHERE id = $1")
+            .bind(organization_id).execute(&mut *tx).await?.rows_affected();
+        tx.commit().await?;
+        Ok(n == 1)
+    })
 }

@@ -26,8 +26,19 @@ pub async fn find(db: &Db, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
     on_db!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)
 }
 
+/// Renames the person, and keeps the sort key of their memberships in step.
 pub async fn update_name(db: &Db, id: Uuid, name: &str) -> Result<(), sqlx::Error> {
-    on_db!(db, pool => sqlx::query("UPDATE users SET name = $1, updated_at = $2 WHERE id = $3")
-        .bind(name).bind(now()).bind(id).execute(pool).await.map(|_| ()))?;
-    Ok(())
+    on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        sqlx::query("UPDATE users SET name = $1, updated_at = $2 WHERE id = $3")
+            .bind(name).bind(now()).bind(id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE memberships SET name_key = $1 WHERE user_id = $2")
+            .bind(name_key(name)).bind(id).execute(&mut *tx).await?;
+        tx.commit().await
+    })
+}
+
+/// How a name sorts and is searched: lower-cased.
+pub fn name_key(name: &str) -> String {
+    name.to_lowercase()
 }

@@ -1,5 +1,6 @@
 //! What the signed-in pages show about a person and their organizations.
 
+use super::module::Module;
 use super::role::{MemberStatus, MembershipKind, Role};
 use super::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -30,6 +31,8 @@ pub struct OrganizationOverview {
     pub created_at: Timestamp,
     pub your_role: Role,
     pub your_kind: MembershipKind,
+    /// The modules the viewer may open here: the navigation shows only these.
+    pub your_modules: Vec<Module>,
     pub team_members: i64,
     pub partners: i64,
     pub invitation_lifetime_secs: i64,

@@ -1,5 +1,6 @@
 //! The names of audited events. Stored as text; never renamed once shipped.
 
+use super::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -27,10 +28,15 @@ pub enum AuditAction {
     MemberDeactivated,
     MemberReactivated,
     MemberRemoved,
+    MemberLeft,
+    OwnershipTransferred,
+    OrganizationDeleted,
+    BillingDetailsChanged,
+    AuditLogExported,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 22] = [
+    pub const ALL: [AuditAction; 27] = [
         AuditAction::SignedUp,
         AuditAction::OrganizationCreated,
         AuditAction::LoggedIn,
@@ -53,6 +59,11 @@ impl AuditAction {
         AuditAction::MemberDeactivated,
         AuditAction::MemberReactivated,
         AuditAction::MemberRemoved,
+        AuditAction::MemberLeft,
+        AuditAction::OwnershipTransferred,
+        AuditAction::OrganizationDeleted,
+        AuditAction::BillingDetailsChanged,
+        AuditAction::AuditLogExported,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -79,6 +90,11 @@ impl AuditAction {
             AuditAction::MemberDeactivated => "member.deactivated",
             AuditAction::MemberReactivated => "member.reactivated",
             AuditAction::MemberRemoved => "member.removed",
+            AuditAction::MemberLeft => "member.left",
+            AuditAction::OwnershipTransferred => "member.ownership_transferred",
+            AuditAction::OrganizationDeleted => "organization.deleted",
+            AuditAction::BillingDetailsChanged => "billing.details_changed",
+            AuditAction::AuditLogExported => "audit_log.exported",
         }
     }
 
@@ -107,6 +123,11 @@ impl AuditAction {
             AuditAction::MemberDeactivated => "Deactivated a member",
             AuditAction::MemberReactivated => "Reactivated a member",
             AuditAction::MemberRemoved => "Removed a member",
+            AuditAction::MemberLeft => "Left the organization",
+            AuditAction::OwnershipTransferred => "Made a member owner",
+            AuditAction::OrganizationDeleted => "Deleted an organization",
+            AuditAction::BillingDetailsChanged => "Changed the billing details",
+            AuditAction::AuditLogExported => "Exported the audit log",
         }
     }
 
@@ -115,9 +136,155 @@ impl AuditAction {
     }
 }
 
+/// The Audit log module's filters.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditQuery {
+    /// Part of the name or address of the actor or the person acted on.
+    pub person: String,
+    pub action: Option<AuditAction>,
+    /// First day, `YYYY-MM-DD` (UTC), inclusive; empty for no limit.
+    pub from: String,
+    /// Last day, `YYYY-MM-DD` (UTC), inclusive; empty for no limit.
+    pub to: String,
+    /// 1-based.
+    pub page: u32,
+}
+
+/// A person as the audit log names them (the name is empty when only the
+/// address is known, as for an invitation).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRef {
+    pub name: String,
+    pub email: String,
+}
+
+impl PersonRef {
+    /// "Ana Lopez <ana@example.com>", or the address alone.
+    pub fn display(&self) -> String {
+        if self.name.is_empty() {
+            self.email.clone()
+        } else {
+            format!("{} <{}>", self.name, self.email)
+        }
+    }
+}
+
+/// One line of what an event changed: `field: before → after`, or a plain fact
+/// (`before` empty).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeLine {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: String,
+}
+
+/// One event of an organization's audit trail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: Timestamp,
+    pub action: AuditAction,
+    /// Who did it; `None` when the account is gone.
+    pub actor: Option<PersonRef>,
+    /// Whom it was done to: a person, an address, or nobody.
+    pub target: Option<PersonRef>,
+    pub changes: Vec<ChangeLine>,
+}
+
+/// The actions an organization's audit log records, for its filter.
+pub const ORGANIZATION_ACTIONS: [AuditAction; 19] = [
+    AuditAction::OrganizationCreated,
+    AuditAction::InvitationSent,
+    AuditAction::InvitationResent,
+    AuditAction::InvitationCancelled,
+    AuditAction::InvitationAccepted,
+    AuditAction::MemberAccessChanged,
+    AuditAction::MemberDeactivated,
+    AuditAction::MemberReactivated,
+    AuditAction::MemberRemoved,
+    AuditAction::MemberLeft,
+    AuditAction::OwnershipTransferred,
+    AuditAction::SubAccountCreated,
+    AuditAction::SubAccountRenamed,
+    AuditAction::SubAccountArchived,
+    AuditAction::SubAccountRestored,
+    AuditAction::InvitationLifetimeChanged,
+    AuditAction::BillingDetailsChanged,
+    AuditAction::AuditLogExported,
+    AuditAction::SignedUp,
+];
+
+/// Reads an event's details as lines a person can follow. `{"before": x,
+/// "after": y}` objects become `before → after`; ids are left out (the log
+/// names people and things by name).
+pub fn change_lines(details: &serde_json::Value) -> Vec<ChangeLine> {
+    let Some(map) = details.as_object() else {
+        return Vec::new();
+    };
+    map.iter()
+        .filter(|(key, _)| !key.ends_with("_id"))
+        .filter_map(|(key, value)| {
+            let field = key.replace('_', " ");
+            match value {
+                serde_json::Value::Object(pair) if pair.contains_key("after") => Some(ChangeLine {
+                    field,
+                    before: pair.get("before").map(plain),
+                    after: plain(&pair["after"]),
+                }),
+                serde_json::Value::Null => None,
+                other => Some(ChangeLine {
+                    field,
+                    before: None,
+                    after: plain(other),
+                }),
+            }
+        })
+        .collect()
+}
+
+fn plain(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Null => "—".into(),
+        serde_json::Value::String(s) if s.is_empty() => "—".into(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) if items.is_empty() => "—".into(),
+        serde_json::Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn details_read_as_before_and_after() {
+        let details = serde_json::json!({
+            "role": { "before": "user", "after": "admin" },
+            "modules": { "before": "", "after": "contacts;partners" },
+            "sub_accounts": { "all_before": true, "after": null },
+            "email": "ana@example.com",
+            "sub_account_id": "0190",
+            "stepped_down": false,
+            "names": ["North", "South"],
+        });
+        let lines = change_lines(&details);
+        let line = |field: &str| lines.iter().find(|l| l.field == field).cloned();
+        assert_eq!(
+            line("role"),
+            Some(ChangeLine {
+                field: "role".into(),
+                before: Some("user".into()),
+                after: "admin".into()
+            })
+        );
+        assert_eq!(line("modules").unwrap().before.as_deref(), Some("—"));
+        assert_eq!(line("sub accounts").unwrap().after, "—");
+        assert_eq!(line("email").unwrap().before, None);
+        assert_eq!(line("stepped down").unwrap().after, "false");
+        assert_eq!(line("names").unwrap().after, "North, South");
+        assert!(line("sub account id").is_none());
+        assert!(change_lines(&serde_json::json!("text")).is_empty());
+    }
 
     #[test]
     fn names_are_unique_and_round_trip() {

@@ -16,7 +16,33 @@ pub struct MemberView {
     pub status: MemberStatus,
     /// What the member can use: the role's modules plus grants.
     pub modules: Vec<Module>,
+    /// `None`: every sub-account; `Some`: only these, by name.
+    pub sub_accounts: Option<Vec<String>>,
     pub joined_at: Timestamp,
+    /// When they last opened the organization (never, if `None`).
+    pub last_active: Option<Timestamp>,
+}
+
+/// The orders the Members tabs offer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberSort {
+    #[default]
+    Name,
+    Role,
+    Joined,
+}
+
+impl MemberSort {
+    pub const ALL: [MemberSort; 3] = [MemberSort::Name, MemberSort::Role, MemberSort::Joined];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MemberSort::Name => "Name",
+            MemberSort::Role => "Role",
+            MemberSort::Joined => "Joined",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,6 +50,9 @@ pub struct MemberQuery {
     pub status: MemberStatus,
     /// Part of the name or the address.
     pub search: String,
+    pub sort: MemberSort,
+    /// Z to A, lowest role first, newest first.
+    pub descending: bool,
     /// 1-based.
     pub page: u32,
 }
@@ -59,4 +88,13 @@ pub struct AccessChange {
     pub modules: Vec<Module>,
     pub sub_accounts: Option<Vec<Uuid>>,
     pub version: i64,
+}
+
+/// A person in the Contacts module: who works in or with the organization.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub name: String,
+    pub email: String,
+    pub kind: MembershipKind,
+    pub role: Role,
 }

@@ -59,11 +59,12 @@ impl Module {
     }
 }
 
-/// What a role holds whatever was granted.
+/// What a role holds whatever was granted. Billing admins read the members
+/// (DESIGN.md) but never manage them: managing needs the admin role too.
 pub fn included(role: Role) -> &'static [Module] {
     match role {
         Role::Owner | Role::Admin => &Module::ALL,
-        Role::BillingAdmin => &[Module::Billing, Module::Partners],
+        Role::BillingAdmin => &[Module::Members, Module::Billing, Module::Partners],
         Role::User => &[],
     }
 }
@@ -83,6 +84,42 @@ pub fn effective(role: Role, granted: &[Module]) -> Vec<Module> {
         .into_iter()
         .filter(|m| included(role).contains(m) || (granted.contains(m) && grantable(role, *m)))
         .collect()
+}
+
+/// A set of modules, small enough to copy into every policy decision.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ModuleSet(u8);
+
+impl ModuleSet {
+    pub fn contains(self, module: Module) -> bool {
+        self.0 & Self::bit(module) != 0
+    }
+
+    pub fn insert(&mut self, module: Module) {
+        self.0 |= Self::bit(module);
+    }
+
+    /// The modules, in the order of [`Module::ALL`].
+    pub fn to_vec(self) -> Vec<Module> {
+        Module::ALL
+            .into_iter()
+            .filter(|m| self.contains(*m))
+            .collect()
+    }
+
+    fn bit(module: Module) -> u8 {
+        1 << (module as u8)
+    }
+}
+
+impl FromIterator<Module> for ModuleSet {
+    fn from_iter<I: IntoIterator<Item = Module>>(modules: I) -> Self {
+        let mut set = ModuleSet::default();
+        for module in modules {
+            set.insert(module);
+        }
+        set
+    }
 }
 
 /// Parses a list such as `members;contacts` (CSV cells, form values): the
@@ -139,12 +176,28 @@ mod tests {
         assert_eq!(effective(Role::Admin, &[]), Module::ALL.to_vec());
         assert_eq!(
             effective(Role::BillingAdmin, &[]),
-            vec![Module::Partners, Module::Billing]
+            vec![Module::Members, Module::Partners, Module::Billing]
         );
         assert_eq!(
             effective(Role::BillingAdmin, &[Module::Contacts, Module::Settings]),
-            vec![Module::Partners, Module::Contacts, Module::Billing]
+            vec![
+                Module::Members,
+                Module::Partners,
+                Module::Contacts,
+                Module::Billing
+            ]
         );
+    }
+
+    #[test]
+    fn module_sets_hold_exactly_what_was_put_in() {
+        let set: ModuleSet = [Module::Contacts, Module::AuditLog].into_iter().collect();
+        assert!(set.contains(Module::Contacts) && set.contains(Module::AuditLog));
+        assert!(!set.contains(Module::Members) && !set.contains(Module::Settings));
+        assert_eq!(set.to_vec(), vec![Module::Contacts, Module::AuditLog]);
+        let all: ModuleSet = Module::ALL.into_iter().collect();
+        assert_eq!(all.to_vec(), Module::ALL.to_vec());
+        assert_eq!(ModuleSet::default().to_vec(), vec![]);
     }
 
     #[test]

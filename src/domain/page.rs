@@ -20,6 +20,11 @@ impl<T> Page<T> {
     }
 }
 
+/// "1 member", "3 members", "0 members".
+pub fn count_label(n: u64, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -35,5 +40,7 @@ mod tests {
         assert_eq!(page(0).pages(), 1);
         assert_eq!(page(25).pages(), 1);
         assert_eq!(page(26).pages(), 2);
+        assert_eq!(count_label(1, "member"), "1 member");
+        assert_eq!(count_label(0, "event"), "0 events");
     }
 }

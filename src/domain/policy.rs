@@ -1,6 +1,7 @@
 //! Who may do what. One pure function, [`allowed`], decides every action of
 //! every server function; it denies by default.
 
+use super::module::{Module, ModuleSet};
 use super::role::{MemberStatus, MembershipKind, Role};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -23,17 +24,24 @@ pub enum Action {
     AcceptInvitation,
     // Inside one organization.
     ViewOrganization,
+    LeaveOrganization,
     ViewMembers,
     InviteMembers,
     ViewInvitations,
     ManageInvitations,
+    ManageMembers,
+    ViewContacts,
     ViewSettings,
     ManageSettings,
-    ManageMembers,
+    ViewAuditLog,
+    ViewBilling,
+    ManageBilling,
+    TransferOwnership,
+    DeleteOrganization,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 25] = [
         Action::SignUp,
         Action::LogIn,
         Action::RequestPasswordReset,
@@ -45,13 +53,20 @@ impl Action {
         Action::ViewInvitationLink,
         Action::AcceptInvitation,
         Action::ViewOrganization,
+        Action::LeaveOrganization,
         Action::ViewMembers,
         Action::InviteMembers,
         Action::ViewInvitations,
         Action::ManageInvitations,
+        Action::ManageMembers,
+        Action::ViewContacts,
         Action::ViewSettings,
         Action::ManageSettings,
-        Action::ManageMembers,
+        Action::ViewAuditLog,
+        Action::ViewBilling,
+        Action::ManageBilling,
+        Action::TransferOwnership,
+        Action::DeleteOrganization,
     ];
 
     fn scope(self) -> Scope {
@@ -66,28 +81,27 @@ impl Action {
             | Action::ViewAccount
             | Action::UpdateProfile
             | Action::ChangePassword => Scope::OwnAccount,
-            Action::ViewOrganization
-            | Action::ViewMembers
-            | Action::InviteMembers
-            | Action::ViewInvitations
-            | Action::ManageInvitations
-            | Action::ViewSettings
-            | Action::ManageSettings
-            | Action::ManageMembers => Scope::Organization,
+            _ => Scope::Organization,
         }
     }
 
-    /// The least role that may perform an organization action.
-    fn minimum_role(self) -> Option<Role> {
+    /// What an organization action needs: the module it belongs to (if any)
+    /// and the least role. Both must hold.
+    pub fn requirement(self) -> Option<(Option<Module>, Role)> {
+        use Module::*;
+        let needs = |module, role| Some((Some(module), role));
         match self {
-            Action::ViewOrganization => Some(Role::User),
-            Action::ViewMembers => Some(Role::BillingAdmin),
+            Action::ViewOrganization | Action::LeaveOrganization => Some((None, Role::User)),
+            Action::ViewMembers => needs(Members, Role::User),
             Action::InviteMembers
             | Action::ViewInvitations
             | Action::ManageInvitations
-            | Action::ViewSettings
-            | Action::ManageSettings
-            | Action::ManageMembers => Some(Role::Admin),
+            | Action::ManageMembers => needs(Members, Role::Admin),
+            Action::ViewContacts => needs(Contacts, Role::User),
+            Action::ViewSettings | Action::ManageSettings => needs(Settings, Role::Admin),
+            Action::ViewAuditLog => needs(AuditLog, Role::User),
+            Action::ViewBilling | Action::ManageBilling => needs(Billing, Role::User),
+            Action::TransferOwnership | Action::DeleteOrganization => Some((None, Role::Owner)),
             _ => None,
         }
     }
@@ -107,6 +121,9 @@ pub struct MembershipFacts {
     pub kind: MembershipKind,
     pub role: Role,
     pub status: MemberStatus,
+    /// The modules the member can use: the role's own plus grants (see
+    /// [`super::module::effective`]).
+    pub modules: ModuleSet,
 }
 
 /// The person asking, as the server sees them.
@@ -148,6 +165,8 @@ pub enum Denied {
     /// Not a member of the target organization (or the target is not theirs).
     NotAMember,
     Deactivated,
+    /// A member, but without this module.
+    MissingModule(Module),
     /// A member, but the role does not allow it.
     Forbidden,
 }
@@ -162,6 +181,19 @@ pub fn may_grant_role(granter: Role, role: Role) -> bool {
         Role::BillingAdmin | Role::User => false,
     }
 }
+
+/// Whether someone with access to `own` sub-accounts (`None`: all of them) may
+/// give access to `grant` (`None`: all of them): nobody gives more than they have.
+pub fn may_grant_sub_accounts(own: Option<&[Uuid]>, grant: Option<&[Uuid]>) -> bool {
+    match (own, grant) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(own), Some(grant)) => grant.iter().all(|id| own.contains(id)),
+    }
+}
+
+/// What a member limited to some sub-accounts is told when granting others.
+pub const OWN_SUB_ACCOUNTS_ONLY: &str = "You can only give access to sub-accounts you have access to yourself: choose some of yours instead of all.";
 
 /// Why a member may not be changed by this actor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -214,9 +246,16 @@ pub fn allowed(actor: &Actor, action: Action, target: &Target) -> Result<(), Den
             if membership.status != MemberStatus::Active {
                 return Err(Denied::Deactivated);
             }
-            match action.minimum_role() {
-                Some(min) if membership.role.rank() >= min.rank() => Ok(()),
-                _ => Err(Denied::Forbidden),
+            let Some((module, min)) = action.requirement() else {
+                return Err(Denied::Forbidden);
+            };
+            if let Some(module) = module.filter(|m| !membership.modules.contains(*m)) {
+                return Err(Denied::MissingModule(module));
+            }
+            if membership.role.rank() >= min.rank() {
+                Ok(())
+            } else {
+                Err(Denied::Forbidden)
             }
         }
         _ => Err(Denied::Forbidden),

@@ -47,11 +47,42 @@ impl Timestamp {
     }
 }
 
+/// The first instant of a month (UTC), from Howard Hinnant's days-from-civil algorithm.
+pub fn month_start(year: i64, month: u32) -> Timestamp {
+    let (y, m) = if month <= 2 {
+        (year - 1, i64::from(month) + 9)
+    } else {
+        (year, i64::from(month) - 3)
+    };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Timestamp((era * 146_097 + doe - 719_468) * 86_400)
+}
+
+/// "November 2026"
+pub fn month_name(year: i64, month: u32) -> String {
+    format!("{} {year}", MONTHS[month as usize - 1])
+}
+
 #[cfg(feature = "ssr")]
 impl From<chrono::DateTime<chrono::Utc>> for Timestamp {
     fn from(at: chrono::DateTime<chrono::Utc>) -> Self {
         Timestamp(at.timestamp())
     }
+}
+
+/// "23 Nov 2026"
+pub fn short_date(at: impl Into<Timestamp>) -> String {
+    let (year, month, day) = at.into().ymd();
+    format!("{day} {} {year}", &MONTHS[month as usize - 1][..3])
+}
+
+/// "14:05 UTC"
+pub fn time_of_day(at: impl Into<Timestamp>) -> String {
+    let (hour, minute) = at.into().hm();
+    format!("{hour:02}:{minute:02} UTC")
 }
 
 /// "23 November 2026"
@@ -80,8 +111,13 @@ mod tests {
             "5 January 2026 at 09:07 UTC"
         );
         assert_eq!(date(Timestamp(0)), "1 January 1970");
+        assert_eq!(short_date(Timestamp(1_767_604_020)), "5 Jan 2026");
+        assert_eq!(time_of_day(Timestamp(1_767_604_020)), "09:07 UTC");
         assert_eq!(date(Timestamp(951_782_400)), "29 February 2000");
         assert_eq!(date_time(Timestamp(-1)), "31 December 1969 at 23:59 UTC");
+        assert_eq!(month_start(1970, 1), Timestamp(0));
+        assert_eq!(month_start(2000, 3), Timestamp(951_868_800));
+        assert_eq!(month_name(2026, 11), "November 2026");
     }
 
     #[cfg(feature = "ssr")]
@@ -98,6 +134,13 @@ mod tests {
                 "{at}"
             );
             assert_eq!(ts.hm(), (i64::from(at.hour()), i64::from(at.minute())));
+            let first = Utc
+                .with_ymd_and_hms(at.year(), at.month(), 1, 0, 0, 0)
+                .unwrap();
+            assert_eq!(
+                month_start(i64::from(at.year()), at.month()),
+                Timestamp::from(first)
+            );
             secs += 86_400 + 3_599;
         }
     }

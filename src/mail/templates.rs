@@ -132,6 +132,72 @@ pub fn invitation(invite: &Invitation<'_>) -> Rendered {
     }
 }
 
+/// What happened to someone's membership, told to them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemberNotice {
+    Deactivated,
+    Reactivated,
+    Removed,
+    MadeOwner,
+    OrganizationDeleted,
+}
+
+/// Tells `name` that `actor` changed their place in `organization`; `link`
+/// leads to the organization when there is one to open.
+pub fn member_notice(
+    notice: MemberNotice,
+    name: &str,
+    organization: &str,
+    actor: &str,
+    link: &str,
+) -> Rendered {
+    let (subject, what, action) = match notice {
+        MemberNotice::Deactivated => (
+            format!("Your access to {organization} was deactivated"),
+            format!(
+                "{actor} deactivated your access to {organization} on Consort. You keep your account and your membership, but cannot open the organization until an administrator reactivates you."
+            ),
+            None,
+        ),
+        MemberNotice::Reactivated => (
+            format!("Your access to {organization} is back"),
+            format!("{actor} reactivated your access to {organization} on Consort."),
+            Some("Open the organization"),
+        ),
+        MemberNotice::Removed => (
+            format!("You were removed from {organization}"),
+            format!(
+                "{actor} removed you from {organization} on Consort. Your account stays; an administrator can invite you again."
+            ),
+            None,
+        ),
+        MemberNotice::MadeOwner => (
+            format!("You are now an owner of {organization}"),
+            format!(
+                "{actor} made you an owner of {organization} on Consort. Owners can manage everything in it, hand ownership on and delete it."
+            ),
+            Some("Open the organization"),
+        ),
+        MemberNotice::OrganizationDeleted => (
+            format!("{organization} was deleted"),
+            format!(
+                "{actor} deleted the organization {organization} on Consort, with its members, invitations and records. Your account stays."
+            ),
+            None,
+        ),
+    };
+    let lines = vec![format!("Hello {name},"), what];
+    let text = match action {
+        Some(_) => format!("{}\n\n{}\n\n{link}\n\n— Consort\n", lines[0], lines[1]),
+        None => format!("{}\n\n{}\n\n— Consort\n", lines[0], lines[1]),
+    };
+    Rendered {
+        subject,
+        text,
+        html: html_page(&lines, action.map(|label| (label, link))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,5 +212,28 @@ mod tests {
         assert!(mail.html.contains("&lt;b&gt;Ana&lt;/b&gt;"));
         assert!(!mail.html.contains("<b>Ana"));
         assert!(mail.html.contains("token=abc&amp;x=1"));
+    }
+
+    #[test]
+    fn member_notices_say_who_did_what_and_link_only_where_there_is_something_to_open() {
+        let made = member_notice(
+            MemberNotice::MadeOwner,
+            "Ada",
+            "Acme",
+            "Olive",
+            "http://x/o/acme",
+        );
+        assert_eq!(made.subject, "You are now an owner of Acme");
+        assert!(made.text.contains("Olive made you an owner of Acme"));
+        assert!(made.text.contains("http://x/o/acme"));
+        let gone = member_notice(
+            MemberNotice::Removed,
+            "Ada",
+            "A & B",
+            "Olive",
+            "http://x/o/ab",
+        );
+        assert!(!gone.text.contains("http://x/o/ab"));
+        assert!(gone.html.contains("A &amp; B"));
     }
 }

@@ -2,6 +2,7 @@
 //! information tile (with the organization switcher) and recent activity.
 
 use super::org_layout::ShellResource;
+use crate::components::confirm::ConfirmButton;
 use crate::components::form::{
     Field, FormAlert, Notice, Submit, field_error, form_error, succeeded,
 };
@@ -9,8 +10,10 @@ use crate::domain::account::OrganizationShell;
 use crate::domain::role::MemberStatus;
 use crate::domain::time::{date, date_time};
 use crate::server::account::{ChangePassword, UpdateProfile, recent_activity};
+use crate::server::organization::leave_organization;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_navigate;
 
 lazy_page!(AccountRoute, AccountPage);
 
@@ -111,6 +114,7 @@ fn OrganizationCard(data: OrganizationShell) -> impl IntoView {
             } else {
                 view! { <p class="muted">"You belong to this organization only. Organizations that invite you as a partner will appear here."</p> }.into_any()
             }}
+            <LeaveOrganization slug=org.slug.clone() name=org.name.clone() />
         </section>
     }
 }
@@ -161,5 +165,32 @@ fn ActivityCard() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// Leaving the organization (refused to its last active owner, with the reason).
+#[component]
+fn LeaveOrganization(slug: String, name: String) -> impl IntoView {
+    let error = RwSignal::new(None::<String>);
+    let navigate = use_navigate();
+    let leave = Callback::new(move |_| {
+        let (slug, navigate) = (slug.clone(), navigate.clone());
+        leptos::task::spawn_local(async move {
+            match leave_organization(slug).await {
+                Ok(()) => navigate("/", Default::default()),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    });
+    view! {
+        <h3>"Leave organization"</h3>
+        {move || error.get().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
+        <ConfirmButton
+            label=format!("Leave {name}")
+            name=format!("Leave {name}")
+            question=format!("Leave {name}? You lose access at once; to come back you need a new invitation.")
+            confirm="Leave"
+            on_confirm=leave
+        />
     }
 }

@@ -2,8 +2,8 @@
 //! failed deliveries — with resend and cancel.
 
 use crate::components::confirm::ConfirmButton;
+use crate::components::list::{ListFooter, Outcome, TableWrap};
 use crate::components::member_tabs::{MembersHead, MembersTab};
-use crate::components::pager::Pager;
 use crate::domain::invitation::{InvitationQuery, InvitationState, InvitationView};
 use crate::domain::time::date_time;
 use crate::error::AppError;
@@ -60,7 +60,7 @@ pub fn InvitationsPage() -> impl IntoView {
         });
     });
     view! {
-        <Title text="Invitations · Consort" />
+        <Title text="Pending invitations · Consort" />
         <MembersHead current=MembersTab::Invitations can_invite=true on_sent=refresh />
         <form class="toolbar" role="search" on:submit=|ev| ev.prevent_default()>
             <label for="invitation-search">"Search invitations"</label>
@@ -77,10 +77,7 @@ pub fn InvitationsPage() -> impl IntoView {
                 <option value="failed">"Delivery failed"</option>
             </select>
         </form>
-        {move || notice.get().map(|n| match n {
-            Ok(text) => view! { <div class="alert alert-info" role="status">{text}</div> }.into_any(),
-            Err(text) => view! { <div class="alert alert-error" role="alert">{text}</div> }.into_any(),
-        })}
+        <Outcome notice />
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading invitations…"</p> }>
             {move || Suspend::new(async move {
                 match invitations.await {
@@ -91,9 +88,9 @@ pub fn InvitationsPage() -> impl IntoView {
                         </div>
                     }.into_any(),
                     Ok(list) => {
-                        let pages = list.pages();
+                        let (total, pages) = (list.total, list.pages());
                         view! {
-                            <div class="table-wrap">
+                            <TableWrap label="Open invitations">
                                 <table>
                                     <caption class="visually-hidden">"Open invitations"</caption>
                                     <thead><tr>
@@ -105,9 +102,8 @@ pub fn InvitationsPage() -> impl IntoView {
                                         {list.items.into_iter().map(|inv| view! { <Row inv resend cancel /> }).collect_view()}
                                     </tbody>
                                 </table>
-                            </div>
-                            <p class="muted">{format!("{} open invitation{}", list.total, if list.total == 1 { "" } else { "s" })}</p>
-                            <Pager page pages=Signal::derive(move || pages) label="Invitation pages" />
+                            </TableWrap>
+                            <ListFooter page total pages noun="open invitation" label="Invitation pages" />
                         }.into_any()
                     }
                     Err(error) => view! { <div class="alert alert-error" role="alert">{error.to_string()}</div> }.into_any(),

@@ -4,6 +4,7 @@
 use super::org_layout::ShellResource;
 use crate::components::confirm::ConfirmButton;
 use crate::components::form::{FormAlert, toggle_in};
+use crate::components::list::Outcome;
 use crate::domain::member::{AccessChange, MemberDetail};
 use crate::domain::module::Module;
 use crate::domain::policy::may_grant_role;
@@ -11,7 +12,9 @@ use crate::domain::role::{MemberStatus, Role};
 use crate::domain::sub_account::SubAccount;
 use crate::domain::time::date;
 use crate::error::AppError;
-use crate::server::members::{load_member, remove_member, set_member_active, update_member_access};
+use crate::server::members::{
+    load_member, remove_member, set_member_active, transfer_ownership, update_member_access,
+};
 use crate::server::settings::load_settings;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -112,10 +115,7 @@ fn Member(
             <p class="muted">{detail.email.clone()}" · "{org_facts}</p>
             {(!active).then(|| view! { <p><span class="badge badge-expired">"Deactivated"</span></p> })}
         </div>
-        {move || status.get().map(|s| match s {
-            Ok(text) => view! { <div class="alert alert-info" role="status">{text}</div> }.into_any(),
-            Err(text) => view! { <div class="alert alert-error" role="alert">{text}</div> }.into_any(),
-        })}
+        <Outcome notice=status />
         <div class="grid-2">
             <section class="card" aria-labelledby="can-heading">
                 <h2 id="can-heading">"What this person can do"</h2>
@@ -138,6 +138,9 @@ fn Member(
             </section>
             <AccessForm detail=detail.clone() subs viewer slug on_saved=Callback::new(move |_| report(Ok(()), "Saved.".into())) />
         </div>
+        {(viewer == Role::Owner && !detail.is_you && active && detail.role != Role::Owner).then(|| view! {
+            <OwnershipCard name=name.clone() id version slug status on_change />
+        })}
         {(!detail.is_you).then(|| view! {
             <section class="card danger-zone" aria-labelledby="status-heading">
                 <h2 id="status-heading">"Access to the organization"</h2>
@@ -259,6 +262,57 @@ fn AccessForm(
                     {move || if pending.get() { "Saving…" } else { "Save changes" }}
                 </button>
             </form>
+        </section>
+    }
+}
+
+/// Owners make another active member owner, and may step down to admin with it.
+#[component]
+fn OwnershipCard(
+    name: String,
+    id: Uuid,
+    version: i64,
+    slug: Signal<String>,
+    status: RwSignal<Option<Result<String, String>>>,
+    on_change: Callback<()>,
+) -> impl IntoView {
+    let shell = expect_context::<ShellResource>();
+    let make = move |step_down: bool, done: String| {
+        Callback::new(move |_| {
+            let done = done.clone();
+            leptos::task::spawn_local(async move {
+                let result = transfer_ownership(slug.get_untracked(), id, version, step_down).await;
+                let ok = result.is_ok();
+                status.set(Some(result.map(|_| done).map_err(|e| e.to_string())));
+                if ok && step_down {
+                    // The viewer's own role changed: the navigation follows.
+                    shell.refetch();
+                }
+                on_change.run(());
+            });
+        })
+    };
+    let everything = "They get every module and sub-account, and can manage, transfer and delete the organization.";
+    view! {
+        <section class="card" aria-labelledby="ownership-heading">
+            <h2 id="ownership-heading">"Ownership"</h2>
+            <p class="muted">"Owners hold the organization. It always has at least one active owner."</p>
+            <div class="actions">
+                <ConfirmButton
+                    label="Make owner"
+                    name=format!("Make owner: {name}")
+                    question=format!("Make {name} an owner? {everything} You stay an owner too.")
+                    confirm="Make owner"
+                    on_confirm=make(false, format!("{name} is now an owner."))
+                />
+                <ConfirmButton
+                    label="Transfer ownership"
+                    name=format!("Transfer ownership to {name}")
+                    question=format!("Transfer ownership to {name}? {everything} You become an admin.")
+                    confirm="Transfer ownership"
+                    on_confirm=make(true, format!("{name} is now an owner, and you are an admin."))
+                />
+            </div>
         </section>
     }
 }

@@ -1,55 +1,104 @@
-//! `/o/:slug/members`: the organization's active users.
+//! `/o/:slug/members` and `/o/:slug/members/deactivated`: the organization's
+//! active and deactivated users — searchable, sortable, paged on the server.
 
 use super::org_layout::ShellResource;
+use crate::components::list::{ListFooter, TableWrap};
 use crate::components::member_tabs::{MembersHead, MembersTab};
-use crate::components::pager::Pager;
-use crate::domain::member::MemberQuery;
+use crate::domain::member::{MemberQuery, MemberSort, MemberView};
+use crate::domain::module::Module;
 use crate::domain::role::{MemberStatus, Role};
-use crate::domain::time::date;
+use crate::domain::time::short_date;
 use crate::server::members::list_members;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-lazy_page!(MembersRoute, MembersPage);
+lazy_page!(MembersRoute, ActiveMembersPage);
+lazy_page!(DeactivatedMembersRoute, DeactivatedMembersPage);
 
 #[component]
-pub fn MembersPage() -> impl IntoView {
+pub fn ActiveMembersPage() -> impl IntoView {
+    view! { <MemberList status=MemberStatus::Active /> }
+}
+
+#[component]
+pub fn DeactivatedMembersPage() -> impl IntoView {
+    view! { <MemberList status=MemberStatus::Deactivated /> }
+}
+
+/// The sort choices: (value, label, order, descending).
+const SORTS: [(&str, &str, MemberSort, bool); 6] = [
+    ("name", "Name, A to Z", MemberSort::Name, false),
+    ("name-desc", "Name, Z to A", MemberSort::Name, true),
+    ("role", "Role, owners first", MemberSort::Role, false),
+    ("role-desc", "Role, users first", MemberSort::Role, true),
+    (
+        "joined-desc",
+        "Joined, newest first",
+        MemberSort::Joined,
+        true,
+    ),
+    ("joined", "Joined, oldest first", MemberSort::Joined, false),
+];
+
+#[component]
+fn MemberList(status: MemberStatus) -> impl IntoView {
     let shell = expect_context::<ShellResource>();
     let params = use_params_map();
     let page = RwSignal::new(1_u32);
     let search = RwSignal::new(String::new());
+    let sort = RwSignal::new((MemberSort::Name, false));
     let members = Resource::new(
         move || {
             let slug = params.read().get("slug").unwrap_or_default();
-            (slug, search.get(), page.get())
+            (slug, search.get(), sort.get(), page.get())
         },
-        |(slug, search, page)| {
+        move |(slug, search, (sort, descending), page)| {
             list_members(
                 slug,
                 MemberQuery {
-                    status: MemberStatus::Active,
+                    status,
                     search,
+                    sort,
+                    descending,
                     page,
                 },
             )
         },
     );
     let on_sent = Callback::new(move |_| members.refetch());
+    let (tab, caption, title) = match status {
+        MemberStatus::Active => (MembersTab::Active, "Active users", "Members · Consort"),
+        MemberStatus::Deactivated => (
+            MembersTab::Deactivated,
+            "Deactivated users",
+            "Deactivated users · Consort",
+        ),
+    };
     view! {
-        <Title text="Members · Consort" />
+        <Title text=title />
         <Suspense fallback=|| view! { <div class="page-head"><h1>"Members"</h1></div> }>
             {move || Suspend::new(async move {
                 let can_invite = shell
                     .await
                     .is_ok_and(|s| s.organization.your_role.rank() >= Role::Admin.rank());
-                view! { <MembersHead current=MembersTab::Active can_invite on_sent /> }
+                view! { <MembersHead current=tab can_invite on_sent /> }
             })}
         </Suspense>
         <form class="toolbar" role="search" on:submit=|ev| ev.prevent_default()>
             <label for="member-search">"Search members"</label>
             <input id="member-search" type="search" placeholder="Name or email"
                 on:input=move |ev| { search.set(event_target_value(&ev)); page.set(1); } />
+            <label for="member-sort">"Sort by"</label>
+            <select id="member-sort" on:change=move |ev| {
+                let value = event_target_value(&ev);
+                if let Some((_, _, order, descending)) = SORTS.iter().find(|s| s.0 == value) {
+                    sort.set((*order, *descending));
+                    page.set(1);
+                }
+            }>
+                {SORTS.into_iter().map(|(value, label, _, _)| view! { <option value=value>{label}</option> }).collect_view()}
+            </select>
         </form>
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading members…"</p> }>
             {move || Suspend::new(async move {
@@ -58,44 +107,86 @@ pub fn MembersPage() -> impl IntoView {
                     .is_ok_and(|s| s.organization.your_role.rank() >= Role::Admin.rank());
                 let slug = params.read_untracked().get("slug").unwrap_or_default();
                 match members.await {
-                    Ok(list) if list.items.is_empty() => view! {
-                        <p class="empty">"No members match your search."</p>
-                    }.into_any(),
+                    Ok(list) if list.items.is_empty() => view! { <Empty status searching=!search.get_untracked().trim().is_empty() /> }.into_any(),
                     Ok(list) => {
-                        let pages = list.pages();
+                        let (total, pages) = (list.total, list.pages());
                         view! {
-                            <div class="table-wrap">
+                            <TableWrap label=caption>
                                 <table>
-                                    <caption class="visually-hidden">"Active users"</caption>
+                                    <caption class="visually-hidden">{caption}</caption>
                                     <thead><tr>
-                                        <th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th>
-                                        <th scope="col">"Kind"</th><th scope="col">"Modules"</th><th scope="col">"Joined"</th>
+                                        <th scope="col">"Name"</th><th scope="col">"Role"</th>
+                                        <th scope="col">"Kind"</th><th scope="col">"Modules"</th><th scope="col">"Sub-accounts"</th>
+                                        <th scope="col">"Joined"</th><th scope="col">"Last active"</th>
                                     </tr></thead>
                                     <tbody>
-                                        {list.items.into_iter().map(|m| view! {
-                                            <tr>
-                                                <td>{if can_manage {
-                                                    view! { <a href=format!("/o/{slug}/members/{}", m.user_id)>{m.name}</a> }.into_any()
-                                                } else {
-                                                    view! { <span>{m.name}</span> }.into_any()
-                                                }}</td>
-                                                <td>{m.email}</td>
-                                                <td>{m.role.label()}</td>
-                                                <td>{m.kind.label()}</td>
-                                                <td>{if m.modules.is_empty() { "—".to_string() } else { m.modules.iter().map(|x| x.label()).collect::<Vec<_>>().join(", ") }}</td>
-                                                <td>{date(m.joined_at)}</td>
-                                            </tr>
-                                        }).collect_view()}
+                                        {list.items.into_iter().map(|m| view! { <Row m slug=slug.clone() can_manage /> }).collect_view()}
                                     </tbody>
                                 </table>
-                            </div>
-                            <p class="muted">{format!("{} member{}", list.total, if list.total == 1 { "" } else { "s" })}</p>
-                            <Pager page pages=Signal::derive(move || pages) label="Members pages" />
+                            </TableWrap>
+                            <ListFooter page total pages noun="member" label="Members pages" />
                         }.into_any()
                     }
                     Err(error) => view! { <div class="alert alert-error" role="alert">{error.to_string()}</div> }.into_any(),
                 }
             })}
         </Transition>
+    }
+}
+
+#[component]
+fn Row(m: MemberView, slug: String, can_manage: bool) -> impl IntoView {
+    let name = if can_manage {
+        view! { <a href=format!("/o/{slug}/members/{}", m.user_id)>{m.name}</a> }.into_any()
+    } else {
+        view! { <span>{m.name}</span> }.into_any()
+    };
+    let modules = if m.modules.len() == Module::ALL.len() {
+        "All".to_string()
+    } else if m.modules.is_empty() {
+        "—".to_string()
+    } else {
+        m.modules
+            .iter()
+            .map(|x| Module::label(*x))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let subs = match m.sub_accounts {
+        None => "All".to_string(),
+        Some(names) if names.is_empty() => "None".to_string(),
+        Some(names) => names.join(", "),
+    };
+    view! {
+        <tr>
+            <td><span class="person">{name}<span class="muted">{m.email}</span></span></td>
+            <td class="nowrap">{m.role.label()}</td>
+            <td class="nowrap">{m.kind.label()}</td>
+            <td>{modules}</td>
+            <td>{subs}</td>
+            <td class="nowrap">{short_date(m.joined_at)}</td>
+            <td class="nowrap">{m.last_active.map(short_date).unwrap_or_else(|| "Never".into())}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn Empty(status: MemberStatus, searching: bool) -> impl IntoView {
+    let (title, hint) = match (status, searching) {
+        (_, true) => (
+            "No members match your search.",
+            "Try part of a name or an address.",
+        ),
+        (MemberStatus::Active, false) => ("No active users.", "Invite people with “Invite users”."),
+        (MemberStatus::Deactivated, false) => (
+            "No deactivated users.",
+            "Members you deactivate are listed here; they keep their membership but cannot open the organization until reactivated.",
+        ),
+    };
+    view! {
+        <div class="empty">
+            <p><strong>{title}</strong></p>
+            <p class="muted">{hint}</p>
+        </div>
     }
 }

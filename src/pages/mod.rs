@@ -21,6 +21,9 @@ macro_rules! lazy_page {
 
 pub mod accept_invitation;
 pub mod account;
+pub mod audit_log;
+pub mod billing;
+pub mod contacts;
 pub mod forgot_password;
 pub mod home;
 pub mod invitations;

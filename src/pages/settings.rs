@@ -1,18 +1,21 @@
 //! `/o/:slug/settings`: invitation lifetime and sub-accounts (owners and admins).
 
+use super::org_layout::ShellResource;
 use crate::components::confirm::ConfirmButton;
 use crate::components::form::{FormAlert, Notice, Submit, field_error, form_error, succeeded};
 use crate::domain::invitation::{LIFETIME_CHOICES, lifetime_label};
+use crate::domain::role::Role;
 use crate::domain::sub_account::SubAccount;
 use crate::domain::time::date;
 use crate::error::AppError;
+use crate::server::organization::delete_organization;
 use crate::server::settings::{
     CreateSubAccount, SetInvitationLifetime, load_settings, rename_sub_account,
     set_sub_account_archived,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_navigate, use_params_map};
 
 lazy_page!(SettingsRoute, SettingsPage);
 
@@ -21,6 +24,7 @@ pub fn SettingsPage() -> impl IntoView {
     let params = use_params_map();
     let slug = Signal::derive(move || params.read().get("slug").unwrap_or_default());
     let settings = Resource::new(move || slug.get(), load_settings);
+    let shell = expect_context::<ShellResource>();
     let lifetime = ServerAction::<SetInvitationLifetime>::new();
     let create = ServerAction::<CreateSubAccount>::new();
     let refresh = move || settings.refetch();
@@ -35,12 +39,16 @@ pub fn SettingsPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading settings…"</p> }>
             {move || Suspend::new(async move {
                 match settings.await {
-                    Ok(data) => view! {
-                        <div class="grid-2">
-                            <LifetimeCard slug current=data.invitation_lifetime_secs action=lifetime />
-                            <SubAccountsCard slug items=data.sub_accounts action=create on_change=Callback::new(move |_| refresh()) />
-                        </div>
-                    }.into_any(),
+                    Ok(data) => {
+                        let owner = shell.await.ok().filter(|s| s.organization.your_role == Role::Owner);
+                        view! {
+                            <div class="grid-2">
+                                <LifetimeCard slug current=data.invitation_lifetime_secs action=lifetime />
+                                <SubAccountsCard slug items=data.sub_accounts action=create on_change=Callback::new(move |_| refresh()) />
+                            </div>
+                            {owner.map(|s| view! { <DeleteOrganizationCard slug name=s.organization.name /> })}
+                        }.into_any()
+                    }
                     Err(error) => view! { <div class="alert alert-error" role="alert">{error.to_string()}</div> }.into_any(),
                 }
             })}
@@ -172,5 +180,51 @@ fn SubAccountRow(
                 }.into_any()
             }}
         </li>
+    }
+}
+
+/// Owners delete the organization after typing its name.
+#[component]
+fn DeleteOrganizationCard(slug: Signal<String>, name: String) -> impl IntoView {
+    let typed = RwSignal::new(String::new());
+    let result = RwSignal::new(None::<AppError>);
+    let pending = RwSignal::new(false);
+    let navigate = use_navigate();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        pending.set(true);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match delete_organization(slug.get_untracked(), typed.get_untracked()).await {
+                Ok(()) => navigate("/", Default::default()),
+                Err(e) => {
+                    pending.set(false);
+                    result.set(Some(e));
+                }
+            }
+        });
+    };
+    let field = Signal::derive(move || {
+        result.with(|r| r.as_ref().and_then(|e| e.message_for("confirm_name")))
+    });
+    let form = Signal::derive(move || result.with(|r| r.as_ref().and_then(AppError::form_message)));
+    view! {
+        <section class="card danger-zone" aria-labelledby="delete-org-heading">
+            <h2 id="delete-org-heading">"Delete this organization"</h2>
+            <p>"Deleting "<strong>{name.clone()}</strong>" removes it for everyone: its members and partners lose access, open invitations stop working, and its sub-accounts, billing details, seat history and audit log are erased. This cannot be undone."</p>
+            <form on:submit=submit aria-label="Delete this organization" novalidate=true>
+                <FormAlert message=form />
+                <div class="field" class:field-invalid=move || field.with(Option::is_some)>
+                    <label for="field-confirm-name">{format!("Type “{name}” to confirm")}</label>
+                    <input id="field-confirm-name" name="confirm_name" autocomplete="off"
+                        aria-invalid=move || field.with(Option::is_some).to_string()
+                        on:input=move |ev| typed.set(event_target_value(&ev)) />
+                    {move || field.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                </div>
+                <button type="submit" class="button button-danger" disabled=move || pending.get()>
+                    {move || if pending.get() { "Deleting…" } else { "Delete organization" }}
+                </button>
+            </form>
+        </section>
     }
 }

@@ -69,3 +69,25 @@ pub async fn remove_member(slug: String, user_id: Uuid, version: i64) -> Result<
     })
     .await
 }
+
+#[server(endpoint = "transfer_ownership")]
+pub async fn transfer_ownership(
+    slug: String,
+    user_id: Uuid,
+    version: i64,
+    step_down: bool,
+) -> Result<(), AppError> {
+    run(|req| async move {
+        crate::service::ownership::transfer(
+            &req.state,
+            &req.client,
+            req.session,
+            &slug,
+            user_id,
+            version,
+            step_down,
+        )
+        .await
+    })
+    .await
+}

@@ -3,9 +3,13 @@
 //! the permission-matrix test can map every registered function to its actions.
 
 pub mod account;
+pub mod audit_log;
 pub mod auth;
+pub mod billing;
+pub mod contacts;
 pub mod invitations;
 pub mod members;
+pub mod organization;
 pub mod settings;
 
 /// Every server function's endpoint and the policy actions it performs.
@@ -43,6 +47,14 @@ pub const ENDPOINTS: &[(&str, &[crate::domain::policy::Action])] = {
         ("/api/update_member_access", &[ManageMembers]),
         ("/api/set_member_active", &[ManageMembers]),
         ("/api/remove_member", &[ManageMembers]),
+        ("/api/transfer_ownership", &[TransferOwnership]),
+        ("/api/leave_organization", &[LeaveOrganization]),
+        ("/api/delete_organization", &[DeleteOrganization]),
+        ("/api/list_contacts", &[ViewContacts]),
+        ("/api/list_audit_events", &[ViewAuditLog]),
+        ("/api/export_audit_log", &[ViewAuditLog]),
+        ("/api/billing_overview", &[ViewBilling]),
+        ("/api/save_billing_details", &[ManageBilling]),
     ]
 };
 

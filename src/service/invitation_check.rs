@@ -4,7 +4,7 @@
 use crate::domain::email::EmailAddress;
 use crate::domain::invitation::{CheckReport, CheckedRow, DraftRow, Outcome};
 use crate::domain::module::{self, Module};
-use crate::domain::policy::may_grant_role;
+use crate::domain::policy::{OWN_SUB_ACCOUNTS_ONLY, may_grant_role, may_grant_sub_accounts};
 use crate::domain::role::Role;
 use crate::domain::sub_account::{SubAccount, name_key};
 use std::collections::{HashMap, HashSet};
@@ -36,6 +36,8 @@ pub struct Invitee {
 /// What the organization already holds, and who is inviting.
 pub struct Context<'a> {
     pub inviter_role: Role,
+    /// The sub-accounts the inviter may give (`None`: every one).
+    pub inviter_sub_accounts: Option<&'a [Uuid]>,
     pub member_keys: &'a HashSet<String>,
     pub pending: &'a HashMap<String, Uuid>,
 }
@@ -183,6 +185,9 @@ fn judge(
             role.label()
         )));
     }
+    if !may_grant_sub_accounts(context.inviter_sub_accounts, sub_accounts.as_deref()) {
+        return Err(Outcome::NotAllowed(OWN_SUB_ACCOUNTS_ONLY.into()));
+    }
     if context.member_keys.contains(&key) {
         return Err(Outcome::AlreadyMember);
     }
@@ -252,6 +257,7 @@ mod tests {
         let pending: HashMap<String, Uuid> = [("invited@acme.test".to_string(), pending_id)].into();
         let context = Context {
             inviter_role: Role::Admin,
+            inviter_sub_accounts: None,
             member_keys: &members,
             pending: &pending,
         };

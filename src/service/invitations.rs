@@ -31,11 +31,12 @@ pub async fn options(
     slug: &str,
 ) -> Result<InviteOptions, AppError> {
     let ctx = member_context(state, current, slug, Action::InviteMembers).await?;
+    let own = super::members::grantable_sub_accounts(state, &ctx).await?;
     let sub_accounts = db::sub_accounts::list(&state.db, ctx.organization.id)
         .await?
         .into_iter()
         .map(SubAccount::from)
-        .filter(|s| !s.archived)
+        .filter(|s| !s.archived && own.as_ref().is_none_or(|own| own.contains(&s.id)))
         .collect();
     Ok(InviteOptions {
         roles: Role::ALL
@@ -177,10 +178,12 @@ async fn evaluate(
     };
     let member_keys = db::organizations::member_email_keys(&state.db, org_id).await?;
     let pending = db::invitations::pending_by_email(&state.db, org_id).await?;
+    let own = super::members::grantable_sub_accounts(state, ctx).await?;
     Ok(invitation_check::check(
         candidates,
         &Context {
             inviter_role: ctx.membership.role,
+            inviter_sub_accounts: own.as_deref(),
             member_keys: &member_keys,
             pending: &pending,
         },

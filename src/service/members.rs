@@ -13,10 +13,13 @@ use crate::domain::audit::AuditAction;
 use crate::domain::member::{AccessChange, MemberDetail, MemberQuery, MemberView};
 use crate::domain::module;
 use crate::domain::page::{PAGE_SIZE, Page};
-use crate::domain::policy::{Action, may_change_member};
+use crate::domain::policy::{
+    Action, OWN_SUB_ACCOUNTS_ONLY, may_change_member, may_grant_sub_accounts,
+};
 use crate::domain::role::{MemberStatus, MembershipKind, Role};
 use crate::domain::sub_account::SubAccount;
 use crate::error::{AppError, Checks};
+use crate::mail::templates::MemberNotice;
 use crate::state::AppState;
 use serde_json::json;
 use uuid::Uuid;
@@ -29,14 +32,22 @@ pub async fn list(
 ) -> Result<Page<MemberView>, AppError> {
     let ctx = member_context(state, current, slug, Action::ViewMembers).await?;
     let page = query.page.max(1);
-    let (rows, total) = db::members::list(
-        &state.db,
-        ctx.organization.id,
-        query.status.as_str(),
-        &query.search,
-        page,
-    )
-    .await?;
+    let scope = viewer_scope(state, &ctx).await?;
+    let filter = db::members::ListFilter {
+        status: query.status.as_str(),
+        search: &query.search,
+        sort: query.sort,
+        descending: query.descending,
+        scope,
+    };
+    let (rows, total) =
+        db::members::list(&state.db, ctx.organization.id, &filter, page, PAGE_SIZE).await?;
+    let limited: Vec<Uuid> = rows
+        .iter()
+        .filter(|r| !r.all_sub_accounts)
+        .map(|r| r.id)
+        .collect();
+    let mut names = db::members::sub_account_names(&state.db, &limited).await?;
     let items = rows
         .into_iter()
         .filter_map(|row| {
@@ -50,7 +61,10 @@ pub async fn list(
                 role,
                 status: MemberStatus::parse(&row.status)?,
                 modules: module::effective(role, &granted),
+                sub_accounts: (!row.all_sub_accounts)
+                    .then(|| names.remove(&row.id).unwrap_or_default()),
                 joined_at: row.created_at.into(),
+                last_active: row.last_active_at.map(Into::into),
             })
         })
         .collect();
@@ -60,6 +74,15 @@ pub async fn list(
         page,
         page_size: PAGE_SIZE,
     })
+}
+
+/// The viewer's own membership when it is limited to some sub-accounts: lists
+/// that belong to sub-accounts then show only what shares one with them.
+pub async fn viewer_scope(state: &AppState, ctx: &MemberContext) -> Result<Option<Uuid>, AppError> {
+    let own = db::members::find(&state.db, ctx.organization.id, ctx.user_id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    Ok((!own.all_sub_accounts).then_some(own.id))
 }
 
 const NO_MEMBER: &str = "This person is not a member of this organization.";
@@ -107,14 +130,33 @@ pub async fn detail(
     })
 }
 
+/// The member `user_id` of the actor's organization, if the actor may see them
+/// (a viewer limited to some sub-accounts sees only who shares one).
 async fn target(
     state: &AppState,
     ctx: &MemberContext,
     user_id: Uuid,
 ) -> Result<db::members::MembershipRow, AppError> {
-    db::members::find(&state.db, ctx.organization.id, user_id)
+    let row = db::members::find(&state.db, ctx.organization.id, user_id)
         .await?
-        .ok_or_else(|| AppError::NotFound(NO_MEMBER.into()))
+        .ok_or_else(|| AppError::NotFound(NO_MEMBER.into()))?;
+    if let Some(viewer) = viewer_scope(state, ctx).await?
+        && !db::members::shares_sub_account(&state.db, viewer, row.id).await?
+    {
+        return Err(AppError::NotFound(NO_MEMBER.into()));
+    }
+    Ok(row)
+}
+
+/// The sub-accounts the actor may give: all (`None`), or their own.
+pub async fn grantable_sub_accounts(
+    state: &AppState,
+    ctx: &MemberContext,
+) -> Result<Option<Vec<Uuid>>, AppError> {
+    Ok(match viewer_scope(state, ctx).await? {
+        None => None,
+        Some(own) => Some(db::members::sub_account_ids(&state.db, own).await?),
+    })
 }
 
 fn rule(actor: Role, current: &db::members::MembershipRow, new: Role) -> Result<Role, AppError> {
@@ -166,8 +208,18 @@ pub async fn update_access(
             checks.take("sub_accounts", index.resolve_ids(ids))
         }
     };
+    let own = grantable_sub_accounts(state, &ctx).await?;
+    if !may_grant_sub_accounts(own.as_deref(), change.sub_accounts.as_deref()) {
+        checks.add("sub_accounts", OWN_SUB_ACCOUNTS_ONLY);
+    }
     checks.finish()?;
     let modules = super::invitations::module_list(&change.modules);
+    let subs_before = if row.all_sub_accounts {
+        json!("All")
+    } else {
+        let mut names = db::members::sub_account_names(&state.db, &[row.id]).await?;
+        json!(names.remove(&row.id).unwrap_or_default())
+    };
     db::members::change(
         &state.db,
         ctx.organization.id,
@@ -181,16 +233,29 @@ pub async fn update_access(
     )
     .await
     .map_err(change_error)?;
-    audit(
+    let labels = |list: &[module::Module]| list.iter().map(|m| m.label()).collect::<Vec<_>>();
+    let before_modules = module::parse_list(&row.modules).unwrap_or_default();
+    let subs_after = match &sub_accounts {
+        None => json!("All"),
+        Some(ids) => {
+            let all = db::sub_accounts::list(&state.db, ctx.organization.id).await?;
+            json!(
+                all.into_iter()
+                    .filter(|s| ids.contains(&s.id))
+                    .map(|s| s.name)
+                    .collect::<Vec<_>>()
+            )
+        }
+    };
+    ctx.record(
         state,
         client,
-        &ctx,
-        user_id,
         AuditAction::MemberAccessChanged,
+        Some(user_id),
         json!({
-            "role": { "before": before.as_str(), "after": change.role.as_str() },
-            "modules": { "before": row.modules, "after": modules },
-            "sub_accounts": { "all_before": row.all_sub_accounts, "after": sub_accounts },
+            "role": { "before": before.label(), "after": change.role.label() },
+            "modules": { "before": labels(&before_modules), "after": labels(&change.modules) },
+            "sub_accounts": { "before": subs_before, "after": subs_after },
         }),
     )
     .await
@@ -239,6 +304,13 @@ pub async fn set_active(
     } else {
         MemberStatus::Deactivated
     };
+    if row.status == status.as_str() {
+        return Err(AppError::Conflict(format!(
+            "{} is {} already.",
+            row.name,
+            if active { "active" } else { "deactivated" }
+        )));
+    }
     db::members::change(
         &state.db,
         ctx.organization.id,
@@ -248,17 +320,17 @@ pub async fn set_active(
     )
     .await
     .map_err(change_error)?;
-    let action = if active {
-        AuditAction::MemberReactivated
+    let (action, notice) = if active {
+        (AuditAction::MemberReactivated, MemberNotice::Reactivated)
     } else {
-        AuditAction::MemberDeactivated
+        (AuditAction::MemberDeactivated, MemberNotice::Deactivated)
     };
-    audit(
+    ctx.notify(state, notice, &row.email, &row.name).await?;
+    ctx.record(
         state,
         client,
-        &ctx,
-        user_id,
         action,
+        Some(user_id),
         json!({ "email": row.email }),
     )
     .await
@@ -290,37 +362,14 @@ pub async fn remove(
     )
     .await
     .map_err(change_error)?;
-    audit(
+    ctx.notify(state, MemberNotice::Removed, &row.email, &row.name)
+        .await?;
+    ctx.record(
         state,
         client,
-        &ctx,
-        user_id,
         AuditAction::MemberRemoved,
+        Some(user_id),
         json!({ "email": row.email, "role": row.role, "kind": row.kind }),
     )
     .await
-}
-
-async fn audit(
-    state: &AppState,
-    client: &Client,
-    ctx: &MemberContext,
-    target_user_id: Uuid,
-    action: AuditAction,
-    details: serde_json::Value,
-) -> Result<(), AppError> {
-    db::audit::record(
-        &state.db,
-        action,
-        db::audit::Event {
-            organization_id: Some(ctx.organization.id),
-            actor_user_id: Some(ctx.user_id),
-            target_user_id: Some(target_user_id),
-            ip: client.ip(),
-            details,
-            ..Default::default()
-        },
-    )
-    .await?;
-    Ok(())
 }

@@ -5,11 +5,15 @@
 
 pub mod acceptance;
 pub mod accounts;
+pub mod audit_log;
+pub mod billing;
+pub mod contacts;
 pub mod invitation_check;
 pub mod invitation_csv;
 pub mod invitations;
 pub mod members;
 pub mod organizations;
+pub mod ownership;
 pub mod passwords;
 pub mod settings;
 
@@ -22,6 +26,7 @@ pub fn authorize(actor: &Actor, action: Action, target: Target) -> Result<(), Ap
         Denied::NotSignedIn => AppError::Unauthenticated,
         Denied::NotAMember => AppError::NotFound("There is no organization at this address, or you are not a member of it.".into()),
         Denied::Deactivated => AppError::Forbidden("Your access to this organization has been deactivated. Ask one of its administrators to reactivate you.".into()),
+        Denied::MissingModule(module) => AppError::Forbidden(format!("Your access to this organization does not include the {} module. Ask one of its administrators if you need it.", module.label())),
         Denied::Forbidden => AppError::Forbidden("You do not have permission to do this.".into()),
     })
 }

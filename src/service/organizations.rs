@@ -2,16 +2,22 @@
 
 use super::authorize;
 use crate::auth::actor;
+use crate::auth::client::Client;
 use crate::auth::session::Session;
 use crate::db;
 use crate::domain::account::{
     OrganizationOverview, OrganizationShell, OrganizationSummary, Viewer,
 };
+use crate::domain::audit::AuditAction;
 use crate::domain::policy::{Action, MembershipFacts, Target};
 use crate::domain::role::{MemberStatus, MembershipKind, Role};
 use crate::error::AppError;
+use crate::mail::templates::{MemberNotice, member_notice};
 use crate::state::AppState;
 use uuid::Uuid;
+
+/// "Last active" is kept to this precision: one write per member per grain.
+const ACTIVITY_GRAIN: chrono::Duration = chrono::Duration::minutes(5);
 
 const NOT_FOUND: &str = "There is no organization at this address, or you are not a member of it.";
 
@@ -20,6 +26,52 @@ pub struct MemberContext {
     pub organization: db::organizations::OrganizationRow,
     pub user_id: Uuid,
     pub membership: MembershipFacts,
+}
+
+impl MemberContext {
+    /// Records in the organization's audit trail that the actor did `action`
+    /// (to `target`, when it concerns a person).
+    pub async fn record(
+        &self,
+        state: &AppState,
+        client: &Client,
+        action: AuditAction,
+        target: Option<Uuid>,
+        details: serde_json::Value,
+    ) -> Result<(), AppError> {
+        db::audit::record(
+            &state.db,
+            action,
+            db::audit::Event {
+                organization_id: Some(self.organization.id),
+                actor_user_id: Some(self.user_id),
+                target_user_id: target,
+                ip: client.ip(),
+                details,
+                ..Default::default()
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Tells the person `name <to>` by mail what the actor did to their membership.
+    pub async fn notify(
+        &self,
+        state: &AppState,
+        notice: MemberNotice,
+        to: &str,
+        name: &str,
+    ) -> Result<(), AppError> {
+        let actor = db::users::find(&state.db, self.user_id)
+            .await?
+            .map(|u| u.name)
+            .unwrap_or_default();
+        let link = state.link(&format!("/o/{}", self.organization.slug));
+        let mail = member_notice(notice, name, &self.organization.name, &actor, &link);
+        state.mailer.queue(&state.db, to, &mail).await?;
+        Ok(())
+    }
 }
 
 /// Finds the organization by slug and asks the policy whether the signed-in
@@ -59,6 +111,7 @@ pub async fn shell(
         user_id,
         membership,
     } = member_context(state, current, slug, Action::ViewOrganization).await?;
+    db::members::touch(&state.db, org.id, user_id, ACTIVITY_GRAIN).await?;
     let user = db::users::find(&state.db, user_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
@@ -88,6 +141,7 @@ pub async fn shell(
             created_at: org.created_at.into(),
             your_role: membership.role,
             your_kind: membership.kind,
+            your_modules: membership.modules.to_vec(),
             team_members,
             partners,
             invitation_lifetime_secs: org.invitation_lifetime_secs,

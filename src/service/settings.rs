@@ -1,6 +1,7 @@
 //! The Settings module: invitation lifetime and sub-accounts.
 
-use super::organizations::member_context;
+use super::members::grantable_sub_accounts;
+use super::organizations::{MemberContext, member_context};
 use crate::auth::client::Client;
 use crate::auth::session::Session;
 use crate::db::{self, sub_accounts::WriteError};
@@ -20,10 +21,12 @@ pub async fn settings(
     slug: &str,
 ) -> Result<OrganizationSettings, AppError> {
     let ctx = member_context(state, current, slug, Action::ViewSettings).await?;
+    let own = grantable_sub_accounts(state, &ctx).await?;
     let sub_accounts = db::sub_accounts::list(&state.db, ctx.organization.id)
         .await?
         .into_iter()
         .map(SubAccount::from)
+        .filter(|s| own.as_ref().is_none_or(|own| own.contains(&s.id)))
         .collect();
     Ok(OrganizationSettings {
         invitation_lifetime_secs: ctx.organization.invitation_lifetime_secs,
@@ -50,11 +53,7 @@ pub async fn set_invitation_lifetime(
         return Ok(());
     }
     db::organizations::set_invitation_lifetime(&state.db, ctx.organization.id, secs).await?;
-    audit(
-        state,
-        client,
-        &ctx,
-        AuditAction::InvitationLifetimeChanged,
+    ctx.record(state, client, AuditAction::InvitationLifetimeChanged, None,
         json!({ "invitation_lifetime": { "before": lifetime_label(before), "after": lifetime_label(secs) } }),
     )
     .await
@@ -73,6 +72,19 @@ fn name_error(e: WriteError, name: &str) -> AppError {
 
 const NO_SUCH: &str = "This sub-account does not exist in this organization.";
 
+/// The sub-account `id` of the actor's organization, if it is within their access.
+async fn reachable(
+    state: &AppState,
+    ctx: &MemberContext,
+    id: Uuid,
+) -> Result<db::sub_accounts::SubAccountRow, AppError> {
+    let own = grantable_sub_accounts(state, ctx).await?;
+    db::sub_accounts::find(&state.db, ctx.organization.id, id)
+        .await?
+        .filter(|_| own.as_ref().is_none_or(|own| own.contains(&id)))
+        .ok_or_else(|| AppError::NotFound(NO_SUCH.into()))
+}
+
 pub async fn create_sub_account(
     state: &AppState,
     client: &Client,
@@ -81,15 +93,20 @@ pub async fn create_sub_account(
     name: &str,
 ) -> Result<Uuid, AppError> {
     let ctx = member_context(state, current, slug, Action::ManageSettings).await?;
+    if grantable_sub_accounts(state, &ctx).await?.is_some() {
+        return Err(AppError::Forbidden(
+            "Only members with access to every sub-account can add sub-accounts.".into(),
+        ));
+    }
     let name = check_sub_account_name(name).map_err(|m| AppError::field("name", m))?;
     let id = db::sub_accounts::create(&state.db, ctx.organization.id, &name, &name_key(&name))
         .await
         .map_err(|e| name_error(e, &name))?;
-    audit(
+    ctx.record(
         state,
         client,
-        &ctx,
         AuditAction::SubAccountCreated,
+        None,
         json!({ "sub_account_id": id, "name": name }),
     )
     .await?;
@@ -106,17 +123,15 @@ pub async fn rename_sub_account(
 ) -> Result<(), AppError> {
     let ctx = member_context(state, current, slug, Action::ManageSettings).await?;
     let name = check_sub_account_name(name).map_err(|m| AppError::field("name", m))?;
-    let before = db::sub_accounts::find(&state.db, ctx.organization.id, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(NO_SUCH.into()))?;
+    let before = reachable(state, &ctx, id).await?;
     db::sub_accounts::rename(&state.db, ctx.organization.id, id, &name, &name_key(&name))
         .await
         .map_err(|e| name_error(e, &name))?;
-    audit(
+    ctx.record(
         state,
         client,
-        &ctx,
         AuditAction::SubAccountRenamed,
+        None,
         json!({ "sub_account_id": id, "name": { "before": before.name, "after": name } }),
     )
     .await
@@ -131,9 +146,7 @@ pub async fn set_sub_account_archived(
     archived: bool,
 ) -> Result<(), AppError> {
     let ctx = member_context(state, current, slug, Action::ManageSettings).await?;
-    let row = db::sub_accounts::find(&state.db, ctx.organization.id, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(NO_SUCH.into()))?;
+    let row = reachable(state, &ctx, id).await?;
     db::sub_accounts::set_archived(&state.db, ctx.organization.id, id, archived)
         .await
         .map_err(|e| name_error(e, &row.name))?;
@@ -142,34 +155,12 @@ pub async fn set_sub_account_archived(
     } else {
         AuditAction::SubAccountRestored
     };
-    audit(
+    ctx.record(
         state,
         client,
-        &ctx,
         action,
+        None,
         json!({ "sub_account_id": id, "name": row.name }),
     )
     .await
-}
-
-async fn audit(
-    state: &AppState,
-    client: &Client,
-    ctx: &super::organizations::MemberContext,
-    action: AuditAction,
-    details: serde_json::Value,
-) -> Result<(), AppError> {
-    db::audit::record(
-        &state.db,
-        action,
-        db::audit::Event {
-            organization_id: Some(ctx.organization.id),
-            actor_user_id: Some(ctx.user_id),
-            ip: client.ip(),
-            details,
-            ..Default::default()
-        },
-    )
-    .await?;
-    Ok(())
 }

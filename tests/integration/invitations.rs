@@ -303,6 +303,8 @@ async fn a_new_person_accepts_and_lands_in_the_organization() {
             MemberQuery {
                 status: MemberStatus::Active,
                 search: "nia".into(),
+                sort: consort::domain::member::MemberSort::Name,
+                descending: false,
                 page: 1,
             },
         )

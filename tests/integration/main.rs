@@ -5,10 +5,15 @@
 mod common;
 
 mod accounts;
+mod audit_log;
+mod billing;
 mod database;
 mod invitations;
 mod mail;
 mod members;
+mod members_list;
+mod modules;
+mod ownership;
 mod passwords;
 mod policy_matrix;
 mod sessions;

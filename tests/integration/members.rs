@@ -14,7 +14,7 @@ use consort::service::{acceptance, invitations, members, organizations, settings
 use uuid::Uuid;
 
 /// Invites `email` into `org` with `role` and accepts as a new person.
-async fn member(env: &TestEnv, org: &Org, email: &str, role: Role) -> (Uuid, Session) {
+pub async fn member(env: &TestEnv, org: &Org, email: &str, role: Role) -> (Uuid, Session) {
     invite(env, org.owner, &org.slug, rows(&[(email, role)])).await;
     let token = token_for(env, email).await;
     let signed = acceptance::accept_with_new_account(
@@ -30,7 +30,7 @@ async fn member(env: &TestEnv, org: &Org, email: &str, role: Role) -> (Uuid, Ses
     (signed.session.user_id, signed.session)
 }
 
-fn change(role: Role, modules: Vec<Module>, version: i64) -> AccessChange {
+pub fn change(role: Role, modules: Vec<Module>, version: i64) -> AccessChange {
     AccessChange {
         role,
         modules,
@@ -79,7 +79,12 @@ async fn an_admin_changes_role_modules_and_sub_accounts() {
         assert_eq!(after.role, Role::BillingAdmin);
         assert_eq!(
             after.effective_modules,
-            vec![Module::Partners, Module::Contacts, Module::Billing]
+            vec![
+                Module::Members,
+                Module::Partners,
+                Module::Contacts,
+                Module::Billing
+            ]
         );
         assert_eq!(after.sub_accounts, Some(vec![north]));
         assert_eq!(after.version, before.version + 1);

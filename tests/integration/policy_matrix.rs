@@ -1,6 +1,7 @@
 //! The policy as a full matrix: every action × every kind of actor, and every
 //! registered server function mapped to the actions it performs.
 
+use consort::domain::module::{self, Module};
 use consort::domain::policy::{Action, Actor, Denied, MembershipFacts, Target, allowed};
 use consort::domain::role::{MemberStatus, MembershipKind, Role};
 use uuid::Uuid;
@@ -10,125 +11,118 @@ const SOMEONE_ELSE: Uuid = Uuid::from_u128(2);
 const ORG: Uuid = Uuid::from_u128(10);
 const OTHER_ORG: Uuid = Uuid::from_u128(11);
 
-/// The kinds of actor of DESIGN.md.
+/// The kinds of actor of DESIGN.md, with the modules their role and grants give.
 fn actors() -> Vec<(&'static str, Actor)> {
-    let member = |kind, role, status, org| Actor {
+    let member = |kind, role, granted: &[Module], status, org| Actor {
         user_id: Some(ME),
         membership: Some(MembershipFacts {
             organization_id: org,
             kind,
             role,
             status,
+            modules: module::effective(role, granted).into_iter().collect(),
         }),
     };
+    use MemberStatus::*;
+    use MembershipKind::*;
     vec![
-        (
-            "owner",
-            member(MembershipKind::Team, Role::Owner, MemberStatus::Active, ORG),
-        ),
-        (
-            "admin",
-            member(MembershipKind::Team, Role::Admin, MemberStatus::Active, ORG),
-        ),
+        ("owner", member(Team, Role::Owner, &[], Active, ORG)),
+        ("admin", member(Team, Role::Admin, &[], Active, ORG)),
         (
             "billing_admin",
-            member(
-                MembershipKind::Team,
-                Role::BillingAdmin,
-                MemberStatus::Active,
-                ORG,
-            ),
+            member(Team, Role::BillingAdmin, &[], Active, ORG),
         ),
         (
-            "user",
-            member(MembershipKind::Team, Role::User, MemberStatus::Active, ORG),
+            "user without modules",
+            member(Team, Role::User, &[], Active, ORG),
         ),
         (
-            "partner",
-            member(
-                MembershipKind::Partner,
-                Role::User,
-                MemberStatus::Active,
-                ORG,
-            ),
+            "user with Contacts",
+            member(Team, Role::User, &[Module::Contacts], Active, ORG),
+        ),
+        // Grants a user may not hold are dropped: this is a user with Partners and Contacts.
+        (
+            "user granted every module",
+            member(Team, Role::User, &Module::ALL, Active, ORG),
         ),
         (
-            "deactivated",
-            member(
-                MembershipKind::Team,
-                Role::Admin,
-                MemberStatus::Deactivated,
-                ORG,
-            ),
+            "partner with Contacts",
+            member(Partner, Role::User, &[Module::Contacts], Active, ORG),
+        ),
+        (
+            "deactivated admin",
+            member(Team, Role::Admin, &[], Deactivated, ORG),
         ),
         ("removed", Actor::user(ME)),
         (
-            "other_org_owner",
-            member(
-                MembershipKind::Team,
-                Role::Owner,
-                MemberStatus::Active,
-                OTHER_ORG,
-            ),
+            "owner of another organization",
+            member(Team, Role::Owner, &[], Active, OTHER_ORG),
         ),
         ("anonymous", Actor::anonymous()),
     ]
 }
 
+const ACTORS: usize = 11;
+
 /// Expected outcome of `action` on its natural target, per actor (same order as `actors`).
-fn expected(action: Action) -> [Result<(), Denied>; 9] {
+fn expected(action: Action) -> [Result<(), Denied>; ACTORS] {
     use Denied::*;
-    let ok = Ok(());
+    let y = Ok(());
+    let f = Err(Forbidden);
+    let m = |module| Err(MissingModule(module));
+    // Deactivated, removed, another organization's owner, anonymous: never inside.
+    let outside = [
+        Err(Deactivated),
+        Err(NotAMember),
+        Err(NotAMember),
+        Err(NotSignedIn),
+    ];
+    let inside = |first: [Result<(), Denied>; 7]| {
+        let mut all = [y; ACTORS];
+        all[..7].copy_from_slice(&first);
+        all[7..].copy_from_slice(&outside);
+        all
+    };
     match action {
         Action::SignUp
         | Action::LogIn
         | Action::RequestPasswordReset
         | Action::ResetPassword
         | Action::ViewInvitationLink
-        | Action::AcceptInvitation => [ok; 9],
+        | Action::AcceptInvitation => [y; ACTORS],
         Action::LogOut | Action::ViewAccount | Action::UpdateProfile | Action::ChangePassword => {
-            [ok, ok, ok, ok, ok, ok, ok, ok, Err(NotSignedIn)]
+            let mut all = [y; ACTORS];
+            all[ACTORS - 1] = Err(NotSignedIn);
+            all
         }
-        Action::ViewOrganization => [
-            ok,
-            ok,
-            ok,
-            ok,
-            ok,
-            Err(Deactivated),
-            Err(NotAMember),
-            Err(NotAMember),
-            Err(NotSignedIn),
-        ],
-        // Billing admins read the members; users and partners (role user) do not.
-        Action::ViewMembers => [
-            ok,
-            ok,
-            ok,
-            Err(Forbidden),
-            Err(Forbidden),
-            Err(Deactivated),
-            Err(NotAMember),
-            Err(NotAMember),
-            Err(NotSignedIn),
-        ],
-        // Owners and admins only.
+        Action::ViewOrganization | Action::LeaveOrganization => inside([y, y, y, y, y, y, y]),
+        // Billing admins read the members; role user never holds the Members module.
+        Action::ViewMembers => {
+            let no = m(Module::Members);
+            inside([y, y, y, no, no, no, no])
+        }
         Action::InviteMembers
         | Action::ViewInvitations
         | Action::ManageInvitations
-        | Action::ViewSettings
-        | Action::ManageSettings
-        | Action::ManageMembers => [
-            ok,
-            ok,
-            Err(Forbidden),
-            Err(Forbidden),
-            Err(Forbidden),
-            Err(Deactivated),
-            Err(NotAMember),
-            Err(NotAMember),
-            Err(NotSignedIn),
-        ],
+        | Action::ManageMembers => {
+            let no = m(Module::Members);
+            inside([y, y, f, no, no, no, no])
+        }
+        // The one module role user can be given: with it yes, without it no.
+        Action::ViewContacts => inside([y, y, m(Module::Contacts), m(Module::Contacts), y, y, y]),
+        Action::ViewSettings | Action::ManageSettings => {
+            let no = m(Module::Settings);
+            inside([y, y, no, no, no, no, no])
+        }
+        Action::ViewAuditLog => {
+            let no = m(Module::AuditLog);
+            inside([y, y, no, no, no, no, no])
+        }
+        Action::ViewBilling | Action::ManageBilling => {
+            let no = m(Module::Billing);
+            inside([y, y, y, no, no, no, no])
+        }
+        Action::TransferOwnership | Action::DeleteOrganization => inside([y, f, f, f, f, f, f]),
     }
 }
 
@@ -143,14 +137,7 @@ fn natural_target(action: Action) -> Target {
         Action::LogOut | Action::ViewAccount | Action::UpdateProfile | Action::ChangePassword => {
             Target::Account(ME)
         }
-        Action::ViewOrganization
-        | Action::ViewMembers
-        | Action::InviteMembers
-        | Action::ViewInvitations
-        | Action::ManageInvitations
-        | Action::ViewSettings
-        | Action::ManageSettings
-        | Action::ManageMembers => Target::Organization(ORG),
+        _ => Target::Organization(ORG),
     }
 }
 
@@ -228,7 +215,6 @@ fn every_server_function_is_in_the_matrix() {
 #[test]
 fn nobody_grants_a_role_above_their_own() {
     use consort::domain::policy::may_grant_role;
-    use consort::domain::role::Role;
     for role in Role::ALL {
         assert!(may_grant_role(Role::Owner, role));
         assert_eq!(may_grant_role(Role::Admin, role), role != Role::Owner);
@@ -262,4 +248,20 @@ fn only_owners_touch_owners_and_nobody_raises_above_their_role() {
         may_change_member(Admin, User, Owner),
         Err(MemberRule::AboveYourRole)
     );
+}
+
+#[test]
+fn nobody_grants_sub_accounts_beyond_their_own() {
+    use consort::domain::policy::may_grant_sub_accounts;
+    let (north, south) = (Uuid::from_u128(20), Uuid::from_u128(21));
+    let limited: &[Uuid] = &[north];
+    assert!(may_grant_sub_accounts(None, None));
+    assert!(may_grant_sub_accounts(None, Some(&[north, south])));
+    assert!(may_grant_sub_accounts(Some(limited), Some(&[north])));
+    assert!(may_grant_sub_accounts(Some(limited), Some(&[])));
+    assert!(!may_grant_sub_accounts(Some(limited), None), "never all");
+    assert!(!may_grant_sub_accounts(
+        Some(limited),
+        Some(&[north, south])
+    ));
 }
