@@ -178,9 +178,11 @@ pub async fn list(
     db: &Db,
     organization_id: Uuid,
     query: &InvitationQuery,
+    scope: Option<Uuid>,
 ) -> Result<(Vec<InvitationRow>, i64), sqlx::Error> {
     // Parameters, in order: $1 organization, then the search pattern (when
-    // searching), now (when a state needs it), limit and offset.
+    // searching), now (when a state needs it), the viewer's membership (when
+    // limited to some sub-accounts), limit and offset.
     let mut filter = String::from("i.organization_id = $1 AND i.status = 'pending'");
     let mut next = 2;
     let mut placeholder = || {
@@ -203,6 +205,10 @@ pub async fn list(
         filter.push_str(" AND ");
         filter.push_str(&state_condition(state, &now_param));
     }
+    if scope.is_some() {
+        filter.push_str(" AND ");
+        filter.push_str(&SHARES_WITH.replace("$viewer", &placeholder()));
+    }
     let (limit, offset) = (placeholder(), placeholder());
     let outbox = if query.state.is_some() {
         "LEFT JOIN outbox m ON m.id = i.mail_id"
@@ -220,15 +226,36 @@ pub async fn list(
         let count = sqlx::query_as(&count_sql).bind(organization_id);
         let count = if searching { count.bind(&pattern) } else { count };
         let count = if timed { count.bind(at) } else { count };
+        let count = match scope { Some(viewer) => count.bind(viewer), None => count };
         let (total,): (i64,) = count.fetch_one(pool).await?;
         let rows = sqlx::query_as(&list_sql).bind(organization_id);
         let rows = if searching { rows.bind(&pattern) } else { rows };
         let rows = if timed { rows.bind(at) } else { rows };
+        let rows = match scope { Some(viewer) => rows.bind(viewer), None => rows };
         let rows = rows
             .bind(i64::from(PAGE_SIZE)).bind((page - 1) * i64::from(PAGE_SIZE))
             .fetch_all(pool).await?;
         Ok((rows, total))
     })
+}
+
+/// An invitation (`i`) a viewer limited to some sub-accounts (membership
+/// `$viewer`) may see: one for every sub-account, or sharing one with them.
+const SHARES_WITH: &str = "(i.all_sub_accounts = TRUE OR EXISTS (
+    SELECT 1 FROM invitation_sub_accounts theirs
+    JOIN membership_sub_accounts mine ON mine.sub_account_id = theirs.sub_account_id
+    WHERE theirs.invitation_id = i.id AND mine.membership_id = $viewer))";
+
+/// Whether the viewer with membership `viewer` (limited to some sub-accounts)
+/// may see the invitation `id`.
+pub async fn visible_to(db: &Db, id: Uuid, viewer: Uuid) -> Result<bool, sqlx::Error> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM invitations i WHERE i.id = $1 AND {}",
+        SHARES_WITH.replace("$viewer", "$2")
+    );
+    let (n,): (i64,) =
+        on_db!(db, pool => sqlx::query_as(&sql).bind(id).bind(viewer).fetch_one(pool).await)?;
+    Ok(n > 0)
 }
 
 /// An invitation of this organization, whatever its status.

@@ -85,7 +85,9 @@ pub struct MemberDetail {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessChange {
     pub role: Role,
-    pub modules: Vec<Module>,
+    /// Module names (`Module::as_str`), checked on the server: an unknown one is
+    /// refused by name, not lost in decoding.
+    pub modules: Vec<String>,
     pub sub_accounts: Option<Vec<Uuid>>,
     pub version: i64,
 }

@@ -190,7 +190,7 @@ fn AccessForm(
         pending.set(true);
         let change = AccessChange {
             role: role.get_untracked(),
-            modules: modules.get_untracked(),
+            modules: modules.with_untracked(|m| m.iter().map(|m| m.as_str().to_string()).collect()),
             sub_accounts: (!all_subs.get_untracked()).then(|| chosen.get_untracked()),
             version,
         };

@@ -213,7 +213,9 @@ pub async fn list(
     query: InvitationQuery,
 ) -> Result<Page<InvitationView>, AppError> {
     let ctx = member_context(state, current, slug, Action::ViewInvitations).await?;
-    let (rows, total) = db::invitations::list(&state.db, ctx.organization.id, &query).await?;
+    let scope = super::members::viewer_scope(state, &ctx).await?;
+    let (rows, total) =
+        db::invitations::list(&state.db, ctx.organization.id, &query, scope).await?;
     let at = db::now();
     Ok(Page {
         items: rows.into_iter().filter_map(|row| view(row, at)).collect(),
@@ -251,6 +253,22 @@ fn view(row: db::invitations::InvitationRow, at: DateTime<Utc>) -> Option<Invita
     })
 }
 
+/// The invitation `id` of the actor's organization, if it is within their
+/// sub-accounts.
+async fn reachable(
+    state: &AppState,
+    ctx: &MemberContext,
+    id: Uuid,
+) -> Result<Option<db::invitations::InvitationRow>, AppError> {
+    let Some(row) = db::invitations::find(&state.db, ctx.organization.id, id).await? else {
+        return Ok(None);
+    };
+    Ok(match super::members::viewer_scope(state, ctx).await? {
+        Some(viewer) if !db::invitations::visible_to(&state.db, id, viewer).await? => None,
+        _ => Some(row),
+    })
+}
+
 const NOT_OPEN: &str = "This invitation is no longer open: it was accepted or cancelled.";
 
 /// A new link (the old one stops working), a new expiry and a new mail.
@@ -263,7 +281,7 @@ pub async fn resend(
 ) -> Result<(), AppError> {
     let ctx = member_context(state, current, slug, Action::ManageInvitations).await?;
     let org = &ctx.organization;
-    let invitation = db::invitations::find(&state.db, org.id, id)
+    let invitation = reachable(state, &ctx, id)
         .await?
         .filter(|i| i.status == "pending")
         .ok_or_else(|| AppError::NotFound(NOT_OPEN.into()))?;
@@ -336,7 +354,7 @@ pub async fn cancel(
 ) -> Result<(), AppError> {
     let ctx = member_context(state, current, slug, Action::ManageInvitations).await?;
     let org_id = ctx.organization.id;
-    let invitation = db::invitations::find(&state.db, org_id, id)
+    let invitation = reachable(state, &ctx, id)
         .await?
         .ok_or_else(|| AppError::NotFound(NOT_OPEN.into()))?;
     if !db::invitations::cancel(&state.db, org_id, id).await? {

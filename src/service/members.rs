@@ -186,8 +186,10 @@ pub async fn update_access(
     let row = target(state, &ctx, user_id).await?;
     let before = rule(ctx.membership.role, &row, change.role)?;
     let mut checks = Checks::new();
-    if let Some(module) = change
-        .modules
+    let granted = checks
+        .take("modules", module::parse_list(&change.modules.join(";")))
+        .unwrap_or_default();
+    if let Some(module) = granted
         .iter()
         .find(|m| !module::grantable(change.role, **m))
     {
@@ -213,7 +215,7 @@ pub async fn update_access(
         checks.add("sub_accounts", OWN_SUB_ACCOUNTS_ONLY);
     }
     checks.finish()?;
-    let modules = super::invitations::module_list(&change.modules);
+    let modules = super::invitations::module_list(&granted);
     let subs_before = if row.all_sub_accounts {
         json!("All")
     } else {
@@ -254,7 +256,7 @@ pub async fn update_access(
         Some(user_id),
         json!({
             "role": { "before": before.label(), "after": change.role.label() },
-            "modules": { "before": labels(&before_modules), "after": labels(&change.modules) },
+            "modules": { "before": labels(&before_modules), "after": labels(&granted) },
             "sub_accounts": { "before": subs_before, "after": subs_after },
         }),
     )

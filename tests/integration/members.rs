@@ -33,7 +33,7 @@ pub async fn member(env: &TestEnv, org: &Org, email: &str, role: Role) -> (Uuid,
 pub fn change(role: Role, modules: Vec<Module>, version: i64) -> AccessChange {
     AccessChange {
         role,
-        modules,
+        modules: modules.iter().map(|m| m.as_str().to_string()).collect(),
         sub_accounts: None,
         version,
     }
@@ -130,6 +130,19 @@ async fn bad_grants_and_stale_edits_change_nothing() {
         )
         .await
         .unwrap_err();
+        let mut unknown = change(Role::User, vec![], v);
+        unknown.modules = vec!["contacts".into(), "pricing".into()];
+        let refused =
+            members::update_access(&env.state, &env.client(), owner, &acme.slug, user, unknown)
+                .await
+                .unwrap_err();
+        assert!(
+            refused
+                .message_for("modules")
+                .unwrap()
+                .starts_with("Unknown module \"pricing\""),
+            "{refused:?}"
+        );
         assert!(
             err.message_for("modules").unwrap().contains("admins only"),
             "[{}]",

@@ -3,10 +3,10 @@
 //! limited member only what shares one with them.
 
 use crate::common::on_each_backend;
-use crate::invitations::{organization, rows};
+use crate::invitations::{invite, organization, rows};
 use crate::members::{change, member};
 use consort::domain::audit::AuditQuery;
-use consort::domain::invitation::Outcome;
+use consort::domain::invitation::{DraftRow, InvitationQuery, InviteSource, Outcome};
 use consort::domain::member::{AccessChange, MemberQuery, MemberSort};
 use consort::domain::module::Module;
 use consort::domain::role::{MemberStatus, Role};
@@ -157,7 +157,7 @@ async fn a_member_limited_to_sub_accounts_sees_and_grants_only_those() {
                 user,
                 AccessChange {
                     role,
-                    modules: vec![Module::Contacts],
+                    modules: vec!["contacts".into()],
                     sub_accounts: Some(subs),
                     version: v,
                 },
@@ -244,6 +244,33 @@ async fn a_member_limited_to_sub_accounts_sees_and_grants_only_those() {
         let offered = invitations::options(&env.state, by_nadia, &acme.slug).await.unwrap();
         let names: Vec<&str> = offered.sub_accounts.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["North"]);
+        // Pending invitations: she sees those for all sub-accounts or for North,
+        // not the one for South, and cannot touch it by id.
+        let limited = |email: &str, subs: Vec<uuid::Uuid>| {
+            InviteSource::Rows(vec![DraftRow {
+                input: email.into(),
+                role: Role::User,
+                modules: vec![],
+                sub_accounts: Some(subs),
+            }])
+        };
+        invite(env, acme.owner, &acme.slug, limited("n@acme.test", vec![north])).await;
+        invite(env, acme.owner, &acme.slug, limited("s@acme.test", vec![south])).await;
+        invite(env, acme.owner, &acme.slug, rows(&[("all@acme.test", Role::User)])).await;
+        let open = invitations::list(&env.state, by_nadia, &acme.slug, InvitationQuery::default())
+            .await
+            .unwrap();
+        let mut invited: Vec<&str> = open.items.iter().map(|i| i.email.as_str()).collect();
+        invited.sort();
+        assert_eq!(invited, ["all@acme.test", "n@acme.test"]);
+        let everyone = invitations::list(&env.state, owner, &acme.slug, InvitationQuery::default())
+            .await
+            .unwrap();
+        let south_invitation = everyone.items.iter().find(|i| i.email == "s@acme.test").unwrap().id;
+        let resend = invitations::resend(&env.state, &client, by_nadia, &acme.slug, south_invitation).await;
+        assert!(matches!(resend, Err(AppError::NotFound(_))), "{resend:?}");
+        let cancel = invitations::cancel(&env.state, &client, by_nadia, &acme.slug, south_invitation).await;
+        assert!(matches!(cancel, Err(AppError::NotFound(_))), "{cancel:?}");
         // Settings list only her sub-accounts; she adds none and renames none of the others.
         let hers = settings::settings(&env.state, by_nadia, &acme.slug).await.unwrap();
         assert_eq!(hers.sub_accounts.len(), 1);
