@@ -74,11 +74,12 @@ test: setup system-packages build wasm-size test-rust bench e2e
 
 # The Rust tests share the release build's dependencies (no second compile): same
 # profile, features, RUSTFLAGS and LEPTOS_* variables as `cargo leptos build --release`.
+# The benchmarks (ten_thousand_*) run after, alone, in `make bench`.
 LEPTOS_ENV := LEPTOS_OUTPUT_NAME=consort LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
 	LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=. LEPTOS_BIN_DIR=. \
 	LEPTOS_JS_MINIFY=true LEPTOS_HASH_FILES=false RUSTFLAGS="--cfg erase_components"
 test-rust:
-	$(LEPTOS_ENV) cargo test --release --no-default-features --features ssr -- --test-threads 4
+	$(LEPTOS_ENV) cargo test --release --no-default-features --features ssr -- --test-threads 4 --skip ten_thousand
 
 # Benchmarks in the release build, with their figures printed: 10,000 CSV rows
 # checked and stored on SQLite (the test fails above 2 seconds); the Members list of
