@@ -397,8 +397,8 @@ pub async fn accept(
             .bind(user_id).fetch_one(&mut *tx).await?;
         sqlx::query(
             "INSERT INTO memberships (id, organization_id, user_id, kind, role, status, modules, all_sub_accounts,
-                                      name_key, email_key, created_at, updated_at)
-             SELECT $1, organization_id, $2, kind, role, 'active', modules, all_sub_accounts, $3, $4, $5, $5
+                                      name_key, email_key, created_at, updated_at, last_active_at)
+             SELECT $1, organization_id, $2, kind, role, 'active', modules, all_sub_accounts, $3, $4, $5, $5, $5
              FROM invitations WHERE id = $6",
         ).bind(membership_id).bind(user_id).bind(super::users::name_key(&name)).bind(email_key)
         .bind(at).bind(invitation.id)

@@ -105,8 +105,8 @@ pub async fn create_account(
             .execute(&mut *tx).await?;
         let membership_id = new_id();
         sqlx::query(
-            "INSERT INTO memberships (id, organization_id, user_id, kind, role, status, name_key, email_key, created_at, updated_at)
-             VALUES ($1, $2, $3, 'team', 'owner', 'active', $4, $5, $6, $6)",
+            "INSERT INTO memberships (id, organization_id, user_id, kind, role, status, name_key, email_key, created_at, updated_at, last_active_at)
+             VALUES ($1, $2, $3, 'team', 'owner', 'active', $4, $5, $6, $6, $6)",
         )
         .bind(membership_id).bind(organization_id).bind(user_id)
         .bind(super::users::name_key(new.name)).bind(new.email_key).bind(at)

@@ -85,28 +85,39 @@ async fn tabs_search_and_sort_and_show_last_activity() {
                 .await
                 .is_empty()
         );
-        // Last activity: set when the member opens the organization.
-        let before = members::list(
-            &env.state,
-            owner,
-            &acme.slug,
-            query(Active, "ann@", Name, false),
-        )
-        .await
+        // Last activity: joining counts, and so does opening the organization later.
+        let last_active = async || {
+            members::list(
+                &env.state,
+                owner,
+                &acme.slug,
+                query(Active, "ann@", Name, false),
+            )
+            .await
+            .unwrap()
+            .items[0]
+                .last_active
+        };
+        assert!(
+            last_active().await.is_some(),
+            "[{}] joining is activity",
+            env.backend
+        );
+        let long_ago =
+            "UPDATE memberships SET last_active_at = $1 WHERE email_key = 'ann@acme.test'";
+        let at = chrono::DateTime::parse_from_rfc3339("2001-01-01T00:00:00Z")
+            .unwrap()
+            .to_utc();
+        match env.db() {
+            Db::Sqlite(p) => sqlx::query(long_ago).bind(at).execute(p).await.map(|_| ()),
+            Db::Postgres(p) => sqlx::query(long_ago).bind(at).execute(p).await.map(|_| ()),
+        }
         .unwrap();
-        assert_eq!(before.items[0].last_active, None);
+        assert_eq!(last_active().await.map(|t| t.0), Some(at.timestamp()));
         organizations::shell(&env.state, Some(ann), &acme.slug)
             .await
             .unwrap();
-        let after = members::list(
-            &env.state,
-            owner,
-            &acme.slug,
-            query(Active, "ann@", Name, false),
-        )
-        .await
-        .unwrap();
-        assert!(after.items[0].last_active.is_some());
+        assert!(last_active().await.unwrap().0 > at.timestamp());
     })
     .await;
 }
