@@ -112,7 +112,7 @@ pub fn AuditLogPage() -> impl IntoView {
                     Ok(list) => {
                         let (total, pages) = (list.total, list.pages());
                         view! {
-                            <TableWrap label="Audit events">
+                            <TableWrap label="Audit events" class="stack">
                                 <table>
                                     <caption class="visually-hidden">"Audit events"</caption>
                                     <thead><tr>
@@ -137,17 +137,17 @@ pub fn AuditLogPage() -> impl IntoView {
 fn Row(e: AuditEntry) -> impl IntoView {
     view! {
         <tr>
-            <td class="nowrap">{short_date(e.at)}<br /><span class="muted">{time_of_day(e.at)}</span></td>
-            <td>{match e.actor {
+            <td class="nowrap" data-label="When">{short_date(e.at)}<br /><span class="muted">{time_of_day(e.at)}</span></td>
+            <td data-label="Who">{match e.actor {
                 Some(a) => view! { <Person person=a /> }.into_any(),
                 None => view! { <span class="muted">"A deleted account"</span> }.into_any(),
             }}</td>
-            <td>{e.action.describe()}</td>
-            <td>{match e.target {
+            <td data-label="Action">{e.action.describe()}</td>
+            <td data-label="Target">{match e.target {
                 Some(t) => view! { <Person person=t /> }.into_any(),
                 None => view! { <span class="muted">"—"</span> }.into_any(),
             }}</td>
-            <td>
+            <td data-label="Changes">
                 <ul class="changes">
                     {e.changes.into_iter().map(|c| view! {
                         <li>

@@ -90,7 +90,7 @@ pub fn InvitationsPage() -> impl IntoView {
                     Ok(list) => {
                         let (total, pages) = (list.total, list.pages());
                         view! {
-                            <TableWrap label="Open invitations">
+                            <TableWrap label="Open invitations" class="stack">
                                 <table>
                                     <caption class="visually-hidden">"Open invitations"</caption>
                                     <thead><tr>
@@ -123,13 +123,13 @@ fn Row(
     let badge = format!("badge badge-{}", inv.state.as_str());
     view! {
         <tr>
-            <td>{inv.email.clone()}</td>
-            <td>{inv.role.label()}{(inv.kind == crate::domain::role::MembershipKind::Partner).then_some(" · partner")}</td>
-            <td><span class=badge>{inv.state.label()}</span></td>
-            <td>{inv.inviter.clone().unwrap_or_else(|| "—".into())}</td>
-            <td>{date_time(inv.sent_at)}{(inv.send_count > 1).then(|| format!(" (sent {} times)", inv.send_count))}</td>
-            <td>{date_time(inv.expires_at)}</td>
-            <td>{inv.delivery.label()}</td>
+            <td data-label="Email">{inv.email.clone()}</td>
+            <td data-label="Role">{inv.role.label()}{(inv.kind == crate::domain::role::MembershipKind::Partner).then_some(" · partner")}</td>
+            <td data-label="Status"><span class=badge>{inv.state.label()}</span></td>
+            <td data-label="Invited by">{inv.inviter.clone().unwrap_or_else(|| "—".into())}</td>
+            <td data-label="Sent">{date_time(inv.sent_at)}{(inv.send_count > 1).then(|| format!(" (sent {} times)", inv.send_count))}</td>
+            <td data-label="Expires">{date_time(inv.expires_at)}</td>
+            <td data-label="Delivery">{inv.delivery.label()}</td>
             <td class="actions">
                 <button type="button" class="button" aria-label=format!("Resend the invitation to {}", inv.email)
                     on:click=move |_| resend.run(for_resend.clone())>"Resend"</button>

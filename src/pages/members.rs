@@ -111,7 +111,7 @@ fn MemberList(status: MemberStatus) -> impl IntoView {
                     Ok(list) => {
                         let (total, pages) = (list.total, list.pages());
                         view! {
-                            <TableWrap label=caption>
+                            <TableWrap label=caption class="stack">
                                 <table>
                                     <caption class="visually-hidden">{caption}</caption>
                                     <thead><tr>
@@ -159,13 +159,13 @@ fn Row(m: MemberView, slug: String, can_manage: bool) -> impl IntoView {
     };
     view! {
         <tr>
-            <td><span class="person">{name}<span class="muted">{m.email}</span></span></td>
-            <td class="nowrap">{m.role.label()}</td>
-            <td class="nowrap">{m.kind.label()}</td>
-            <td>{modules}</td>
-            <td>{subs}</td>
-            <td class="nowrap">{short_date(m.joined_at)}</td>
-            <td class="nowrap">{m.last_active.map(short_date).unwrap_or_else(|| "Never".into())}</td>
+            <td data-label="Name"><span class="person">{name}<span class="muted">{m.email}</span></span></td>
+            <td class="nowrap" data-label="Role">{m.role.label()}</td>
+            <td class="nowrap" data-label="Kind">{m.kind.label()}</td>
+            <td data-label="Modules">{modules}</td>
+            <td data-label="Sub-accounts">{subs}</td>
+            <td class="nowrap" data-label="Joined">{short_date(m.joined_at)}</td>
+            <td class="nowrap" data-label="Last active">{m.last_active.map(short_date).unwrap_or_else(|| "Never".into())}</td>
         </tr>
     }
 }
