@@ -27,6 +27,10 @@ pub enum AppError {
     Conflict(String),
     #[error("Too many attempts. Try again in {} minutes.", .retry_after_secs.div_ceil(60))]
     RateLimited { retry_after_secs: u64 },
+    /// The request could not be read: a missing or malformed argument. Only a
+    /// client other than this app's pages (or an outdated page) sends one.
+    #[error("The request could not be read ({0}). Reload the page and try again.")]
+    BadRequest(String),
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     /// The request or response itself failed (network, encoding).
@@ -45,7 +49,7 @@ impl AppError {
     /// The HTTP status that describes this error.
     pub fn status(&self) -> u16 {
         match self {
-            AppError::Invalid(_) => 400,
+            AppError::Invalid(_) | AppError::BadRequest(_) => 400,
             AppError::Unauthenticated => 401,
             AppError::Forbidden(_) => 403,
             AppError::NotFound(_) => 404,
@@ -117,8 +121,23 @@ impl Checks {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// On the server, failing to decode the arguments is the client's error
+    /// (400), not ours (500). In the browser every such error is about reaching
+    /// the server or reading its answer.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            ServerFnErrorErr::Args(detail)
+            | ServerFnErrorErr::MissingArg(detail)
+            | ServerFnErrorErr::Deserialization(detail)
+                if cfg!(feature = "ssr") =>
+            {
+                let error = AppError::BadRequest(detail);
+                #[cfg(feature = "ssr")]
+                crate::server::context::set_error_status(&error);
+                error
+            }
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }
 

@@ -226,3 +226,34 @@ async fn the_development_mailbox_is_mounted_only_without_smtp() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_request_the_server_cannot_read_is_the_clients_error() {
+    on_each_backend(async |env| {
+        let origin = "http://localhost:3000";
+        let (status, _, body) = send(
+            env,
+            false,
+            form_post("/api/log_in", origin, "email=ana%40example.com"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(
+            body.contains("BadRequest") && body.contains("password"),
+            "{body}"
+        );
+
+        let json = Request::post("/api/list_members")
+            .header(header::HOST, "localhost:3000")
+            .header(header::ORIGIN, origin)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/json")
+            .body(Body::from(r#"{"slug": 5, "query": "all"}"#))
+            .unwrap();
+        let (status, _, body) = send(env, false, json).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(body.contains("BadRequest"), "{body}");
+        assert_eq!(env.count("sessions").await, 0, "nothing ran");
+    })
+    .await;
+}
