@@ -38,7 +38,16 @@ test('on a phone, the members, invitations and audit log lists stack into cards 
   await expect(invitations.getByRole('button', { name: `Resend the invitation to ${guest}` })).toBeVisible();
   await expectNoSidewaysScroll(page, 'Invitations');
 
-  await page.goto(`${org}/audit-log`);
+  // Every module of the navigation and every tab is on screen, none cut off.
+  const nav = page.getByRole('navigation', { name: 'Organization' });
+  for (const navigation of [nav, page.getByRole('navigation', { name: 'Members' })]) {
+    for (const link of await navigation.getByRole('link').all()) {
+      const box = await link.boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= 375, `${await link.textContent()} fits`).toBe(true);
+    }
+  }
+  await nav.getByRole('link', { name: 'Audit log' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible();
   await hydrated(page);
   const events = page.getByRole('table', { name: 'Audit events' });
   await expect(events.getByRole('row').filter({ hasText: guest }).first()).toBeVisible();
