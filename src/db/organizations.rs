@@ -20,11 +20,13 @@ pub struct OrganizationRow {
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 struct MembershipRow {
+    id: Uuid,
     organization_id: Uuid,
     kind: String,
     role: String,
     status: String,
     modules: String,
+    all_sub_accounts: bool,
 }
 
 impl MembershipRow {
@@ -37,6 +39,7 @@ impl MembershipRow {
             role,
             status: MemberStatus::parse(&self.status)?,
             modules: module::effective(role, &granted).into_iter().collect(),
+            sub_account_scope: (!self.all_sub_accounts).then_some(self.id),
         })
     }
 }
@@ -131,7 +134,8 @@ pub async fn membership(
     user_id: Uuid,
 ) -> Result<Option<MembershipFacts>, sqlx::Error> {
     let row: Option<MembershipRow> = on_db!(db, pool => sqlx::query_as(
-        "SELECT organization_id, kind, role, status, modules FROM memberships WHERE organization_id = $1 AND user_id = $2",
+        "SELECT id, organization_id, kind, role, status, modules, all_sub_accounts FROM memberships
+         WHERE organization_id = $1 AND user_id = $2",
     ).bind(organization_id).bind(user_id).fetch_optional(pool).await)?;
     Ok(row.and_then(MembershipRow::facts))
 }

@@ -124,6 +124,10 @@ pub struct MembershipFacts {
     /// The modules the member can use: the role's own plus grants (see
     /// [`super::module::effective`]).
     pub modules: ModuleSet,
+    /// The membership's own id when it is limited to some sub-accounts (`None`:
+    /// every sub-account). Lists that belong to sub-accounts then show only what
+    /// shares one with it.
+    pub sub_account_scope: Option<Uuid>,
 }
 
 /// The person asking, as the server sees them.

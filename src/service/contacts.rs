@@ -1,7 +1,6 @@
 //! The Contacts module: the organization's active people, as a directory. A
 //! viewer limited to some sub-accounts sees the people who share one with them.
 
-use super::members::viewer_scope;
 use super::organizations::member_context;
 use crate::auth::session::Session;
 use crate::db;
@@ -26,7 +25,7 @@ pub async fn list(
         search,
         sort: MemberSort::Name,
         descending: false,
-        scope: viewer_scope(state, &ctx).await?,
+        scope: ctx.membership.sub_account_scope,
     };
     let (rows, total) =
         db::members::list(&state.db, ctx.organization.id, &filter, page, PAGE_SIZE).await?;

@@ -213,7 +213,7 @@ pub async fn list(
     query: InvitationQuery,
 ) -> Result<Page<InvitationView>, AppError> {
     let ctx = member_context(state, current, slug, Action::ViewInvitations).await?;
-    let scope = super::members::viewer_scope(state, &ctx).await?;
+    let scope = ctx.membership.sub_account_scope;
     let (rows, total) =
         db::invitations::list(&state.db, ctx.organization.id, &query, scope).await?;
     let at = db::now();
@@ -263,7 +263,7 @@ async fn reachable(
     let Some(row) = db::invitations::find(&state.db, ctx.organization.id, id).await? else {
         return Ok(None);
     };
-    Ok(match super::members::viewer_scope(state, ctx).await? {
+    Ok(match ctx.membership.sub_account_scope {
         Some(viewer) if !db::invitations::visible_to(&state.db, id, viewer).await? => None,
         _ => Some(row),
     })

@@ -32,13 +32,12 @@ pub async fn list(
 ) -> Result<Page<MemberView>, AppError> {
     let ctx = member_context(state, current, slug, Action::ViewMembers).await?;
     let page = query.page.max(1);
-    let scope = viewer_scope(state, &ctx).await?;
     let filter = db::members::ListFilter {
         status: query.status.as_str(),
         search: &query.search,
         sort: query.sort,
         descending: query.descending,
-        scope,
+        scope: ctx.membership.sub_account_scope,
     };
     let (rows, total) =
         db::members::list(&state.db, ctx.organization.id, &filter, page, PAGE_SIZE).await?;
@@ -74,15 +73,6 @@ pub async fn list(
         page,
         page_size: PAGE_SIZE,
     })
-}
-
-/// The viewer's own membership when it is limited to some sub-accounts: lists
-/// that belong to sub-accounts then show only what shares one with them.
-pub async fn viewer_scope(state: &AppState, ctx: &MemberContext) -> Result<Option<Uuid>, AppError> {
-    let own = db::members::find(&state.db, ctx.organization.id, ctx.user_id)
-        .await?
-        .ok_or(AppError::Internal)?;
-    Ok((!own.all_sub_accounts).then_some(own.id))
 }
 
 const NO_MEMBER: &str = "This person is not a member of this organization.";
@@ -140,7 +130,7 @@ async fn target(
     let row = db::members::find(&state.db, ctx.organization.id, user_id)
         .await?
         .ok_or_else(|| AppError::NotFound(NO_MEMBER.into()))?;
-    if let Some(viewer) = viewer_scope(state, ctx).await?
+    if let Some(viewer) = ctx.membership.sub_account_scope
         && !db::members::shares_sub_account(&state.db, viewer, row.id).await?
     {
         return Err(AppError::NotFound(NO_MEMBER.into()));
@@ -153,7 +143,7 @@ pub async fn grantable_sub_accounts(
     state: &AppState,
     ctx: &MemberContext,
 ) -> Result<Option<Vec<Uuid>>, AppError> {
-    Ok(match viewer_scope(state, ctx).await? {
+    Ok(match ctx.membership.sub_account_scope {
         None => None,
         Some(own) => Some(db::members::sub_account_ids(&state.db, own).await?),
     })
@@ -202,13 +192,21 @@ pub async fn update_access(
             ),
         );
     }
+    // Read once: to check the chosen sub-accounts, then to name them in the trail.
+    let organization_subs: Vec<SubAccount> = match &change.sub_accounts {
+        None => Vec::new(),
+        Some(_) => db::sub_accounts::list(&state.db, ctx.organization.id)
+            .await?
+            .into_iter()
+            .map(SubAccount::from)
+            .collect(),
+    };
     let sub_accounts = match &change.sub_accounts {
         None => None,
-        Some(ids) => {
-            let all = db::sub_accounts::list(&state.db, ctx.organization.id).await?;
-            let index = SubAccountIndex::new(all.into_iter().map(SubAccount::from).collect());
-            checks.take("sub_accounts", index.resolve_ids(ids))
-        }
+        Some(ids) => checks.take(
+            "sub_accounts",
+            SubAccountIndex::new(organization_subs.clone()).resolve_ids(ids),
+        ),
     };
     let own = grantable_sub_accounts(state, &ctx).await?;
     if !may_grant_sub_accounts(own.as_deref(), change.sub_accounts.as_deref()) {
@@ -239,15 +237,13 @@ pub async fn update_access(
     let before_modules = module::parse_list(&row.modules).unwrap_or_default();
     let subs_after = match &sub_accounts {
         None => json!("All"),
-        Some(ids) => {
-            let all = db::sub_accounts::list(&state.db, ctx.organization.id).await?;
-            json!(
-                all.into_iter()
-                    .filter(|s| ids.contains(&s.id))
-                    .map(|s| s.name)
-                    .collect::<Vec<_>>()
-            )
-        }
+        Some(ids) => json!(
+            organization_subs
+                .iter()
+                .filter(|s| ids.contains(&s.id))
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>()
+        ),
     };
     ctx.record(
         state,

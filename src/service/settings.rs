@@ -93,7 +93,7 @@ pub async fn create_sub_account(
     name: &str,
 ) -> Result<Uuid, AppError> {
     let ctx = member_context(state, current, slug, Action::ManageSettings).await?;
-    if grantable_sub_accounts(state, &ctx).await?.is_some() {
+    if ctx.membership.sub_account_scope.is_some() {
         return Err(AppError::Forbidden(
             "Only members with access to every sub-account can add sub-accounts.".into(),
         ));

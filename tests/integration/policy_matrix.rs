@@ -21,6 +21,7 @@ fn actors() -> Vec<(&'static str, Actor)> {
             role,
             status,
             modules: module::effective(role, granted).into_iter().collect(),
+            sub_account_scope: None,
         }),
     };
     use MemberStatus::*;
