@@ -148,25 +148,9 @@ impl CheckReport {
                 row.outcome.label().to_string(),
                 row.outcome.explain(),
             ];
-            let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-            out.push_str(&line.join(","));
-            out.push('\n');
+            super::csv::push_record(&mut out, &fields);
         }
         out
-    }
-}
-
-/// Quotes a CSV field when it needs it; neutralises spreadsheet formulas.
-pub fn csv_field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
     }
 }
 

@@ -4,6 +4,7 @@ pub mod account;
 pub mod address_list;
 pub mod audit;
 pub mod billing;
+pub mod csv;
 pub mod email;
 pub mod invitation;
 pub mod member;

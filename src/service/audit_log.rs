@@ -5,7 +5,7 @@ use crate::auth::client::Client;
 use crate::auth::session::Session;
 use crate::db::{self, audit::OrgEventRow};
 use crate::domain::audit::{AuditAction, AuditEntry, AuditQuery, PersonRef, change_lines};
-use crate::domain::invitation::csv_field;
+use crate::domain::csv;
 use crate::domain::page::{PAGE_SIZE, Page};
 use crate::domain::policy::Action;
 use crate::error::{AppError, Checks};
@@ -163,9 +163,7 @@ pub fn to_csv(entries: &[AuditEntry]) -> String {
                 .unwrap_or_default(),
             changes.join("; "),
         ];
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&line.join(","));
-        out.push('\n');
+        csv::push_record(&mut out, &fields);
     }
     out
 }
