@@ -2,7 +2,7 @@
 //! now and month by month.
 
 use super::email::EmailAddress;
-use super::time::{Timestamp, month_start};
+use super::time::{Timestamp, month_start, next_month, previous_month};
 use serde::{Deserialize, Serialize};
 
 /// Who receives the bills, where, with which tax ID.
@@ -78,11 +78,8 @@ pub fn monthly(
     let mut months = Vec::new();
     while months.len() < limit && (year, month) >= (first_year, first_month) {
         let start = month_start(year, month);
-        let end = if month == 12 {
-            month_start(year + 1, 1)
-        } else {
-            month_start(year, month + 1)
-        };
+        let (next_year, next) = next_month(year, month);
+        let end = month_start(next_year, next);
         let count = |stretches: &[Stretch]| {
             let mut holders: Vec<u128> = stretches
                 .iter()
@@ -102,11 +99,7 @@ pub fn monthly(
                 pending_invitations: count(&history.pending_invitations),
             },
         });
-        (year, month) = if month == 1 {
-            (year - 1, 12)
-        } else {
-            (year, month - 1)
-        };
+        (year, month) = previous_month(year, month);
     }
     months
 }

@@ -61,6 +61,24 @@ pub fn month_start(year: i64, month: u32) -> Timestamp {
     Timestamp((era * 146_097 + doe - 719_468) * 86_400)
 }
 
+/// The month before `(year, month)`.
+pub fn previous_month(year: i64, month: u32) -> (i64, u32) {
+    if month == 1 {
+        (year - 1, 12)
+    } else {
+        (year, month - 1)
+    }
+}
+
+/// The month after `(year, month)`.
+pub fn next_month(year: i64, month: u32) -> (i64, u32) {
+    if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    }
+}
+
 /// "November 2026"
 pub fn month_name(year: i64, month: u32) -> String {
     format!("{} {year}", MONTHS[month as usize - 1])
@@ -118,6 +136,10 @@ mod tests {
         assert_eq!(month_start(1970, 1), Timestamp(0));
         assert_eq!(month_start(2000, 3), Timestamp(951_868_800));
         assert_eq!(month_name(2026, 11), "November 2026");
+        assert_eq!(previous_month(2026, 1), (2025, 12));
+        assert_eq!(previous_month(2026, 7), (2026, 6));
+        assert_eq!(next_month(2026, 12), (2027, 1));
+        assert_eq!(next_month(2026, 7), (2026, 8));
     }
 
     #[cfg(feature = "ssr")]

@@ -10,7 +10,7 @@ use crate::domain::billing::{
     self, BillingDetails, BillingOverview, SeatCounts, SeatHistory, Stretch, check_details,
 };
 use crate::domain::policy::Action;
-use crate::domain::time::Timestamp;
+use crate::domain::time::{Timestamp, month_start, previous_month};
 use crate::error::{AppError, FieldError};
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
@@ -89,14 +89,9 @@ async fn usage(
     // From the first day of the oldest month shown.
     let (mut year, mut month) = (start.0, start.1);
     for _ in 1..MONTHS {
-        (year, month) = if month == 1 {
-            (year - 1, 12)
-        } else {
-            (year, month - 1)
-        };
+        (year, month) = previous_month(year, month);
     }
-    let from = DateTime::<Utc>::from_timestamp(crate::domain::time::month_start(year, month).0, 0)
-        .unwrap_or(created_at);
+    let from = DateTime::<Utc>::from_timestamp(month_start(year, month).0, 0).unwrap_or(created_at);
     let from = from.max(created_at);
     let periods = db::seats::overlapping(&state.db, organization_id, from, now).await?;
     let pending = db::seats::pending_invitations(&state.db, organization_id, from, now).await?;
