@@ -65,7 +65,7 @@ build: setup
 
 run: build
 	@echo "Consort on SQLite (data/consort.db): http://127.0.0.1:3000 — mail goes to http://127.0.0.1:3000/dev/mailbox"
-	LEPTOS_SITE_ROOT=target/site ./target/release/consort
+	LEPTOS_SITE_ROOT=target/site ./target/release/consort --dev-mailbox
 
 ## Tests -------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ async fn main() -> std::process::ExitCode {
 
 #[cfg(feature = "ssr")]
 async fn serve(config: consort::config::Config) -> Result<(), String> {
+    use consort::config::MailMode;
     use consort::{db::Db, mail, state::AppState, web};
     use leptos::config::get_configuration;
     use std::net::SocketAddr;
@@ -31,20 +32,38 @@ async fn serve(config: consort::config::Config) -> Result<(), String> {
     let listen = config.listen.unwrap_or(leptos_options.site_addr);
     let public_url = config.public_url(listen);
 
+    config.validate(listen)?;
+    let mail_mode = config.mail_mode(listen)?;
+
     let db = Db::connect(&config.database_url)
         .await
         .map_err(|e| e.to_string())?;
-    let transport =
-        mail::transport::Transport::from_config(config.mail.as_deref(), &config.mail_from)
-            .map_err(|e| e.to_string())?;
-    transport.check().await.map_err(|e| e.to_string())?;
-    if transport.is_dev_mailbox() {
+    let mailer = mail::Mailer::new();
+    let transport = match &mail_mode {
+        MailMode::Smtp(url) => Some(
+            mail::transport::Transport::from_config(Some(url), &config.mail_from)
+                .map_err(|e| e.to_string())?,
+        ),
+        MailMode::DevMailbox => Some(mail::transport::Transport::DevMailbox),
+        MailMode::Queued => None,
+    };
+    match &transport {
+        Some(transport) => {
+            transport.check().await.map_err(|e| e.to_string())?;
+            mail::worker::spawn(db.clone(), transport.clone(), &mailer);
+        }
+        None => tracing::warn!(
+            "no mail server configured: email is kept queued and sent once you set MAIL \
+             (smtp://host:port, smtp://user:pass@host:587?tls=required or smtps://user:pass@host:465); \
+             for local development, --dev-mailbox shows it at {public_url}/dev/mailbox"
+        ),
+    }
+    let dev_mailbox = mail_mode == MailMode::DevMailbox;
+    if dev_mailbox {
         tracing::warn!(
-            "no mail server configured (MAIL): mail is kept in the development mailbox at {public_url}/dev/mailbox"
+            "development mailbox: email is not sent but shown at {public_url}/dev/mailbox"
         );
     }
-    let mailer = mail::Mailer::new();
-    mail::worker::spawn(db.clone(), transport.clone(), &mailer);
     let state = AppState::new(
         db.clone(),
         config,
@@ -54,13 +73,13 @@ async fn serve(config: consort::config::Config) -> Result<(), String> {
     );
     consort::auth::session::spawn_cleanup(db.clone());
 
-    let app = web::router::router(state, transport.is_dev_mailbox());
+    let app = web::router::router(state, dev_mailbox);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     tracing::info!(
         database = db.backend(),
-        mail = transport.name(),
+        mail = transport.as_ref().map_or("queued", |t| t.name()),
         "Consort is listening on {listen}; open {public_url}"
     );
     axum::serve(

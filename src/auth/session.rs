@@ -9,8 +9,8 @@ use http::HeaderMap;
 use uuid::Uuid;
 
 pub const COOKIE: &str = "consort_session";
-/// `last_seen_at` is written at most this often, to keep reads cheap.
-const TOUCH_EVERY: Duration = Duration::seconds(60);
+/// `last_seen_at` is written at most once a minute, to keep reads cheap…
+const TOUCH_AT_MOST_EVERY: Duration = Duration::seconds(60);
 
 #[derive(Clone, Copy, Debug)]
 pub struct Timeouts {
@@ -66,13 +66,20 @@ pub async fn resolve(
         db::sessions::delete(db, row.id).await?;
         return Ok(None);
     }
-    if at - row.last_seen_at >= TOUCH_EVERY {
+    if at - row.last_seen_at >= touch_interval(timeouts.idle) {
         db::sessions::touch(db, row.id, at).await?;
     }
     Ok(Some(Session {
         id: row.id,
         user_id: row.user_id,
     }))
+}
+
+/// How stale `last_seen_at` may get before a request writes it: at most a
+/// minute, and at most a 60th of the idle timeout, so a session in use never
+/// looks idle (with a 1-minute timeout the clock is written every second).
+pub fn touch_interval(idle: Duration) -> Duration {
+    TOUCH_AT_MOST_EVERY.min(idle / 60)
 }
 
 pub fn is_expired(
@@ -111,16 +118,31 @@ pub fn clearing_cookie(secure: bool) -> String {
     format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
 }
 
-/// Removes expired sessions every hour.
+/// Every hour: removes expired sessions, attempt records older than the
+/// longest limit window (a day) and sign-up links that expired.
 pub fn spawn_cleanup(db: Db) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             every.tick().await;
-            match db::sessions::delete_expired(&db, db::now()).await {
-                Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
-                Ok(_) => {}
-                Err(error) => tracing::error!(%error, "could not remove expired sessions"),
+            let now = db::now();
+            let results = [
+                (
+                    "expired sessions",
+                    db::sessions::delete_expired(&db, now).await,
+                ),
+                (
+                    "old attempt records",
+                    db::limits::prune(&db, now - Duration::days(1)).await,
+                ),
+                ("expired sign-up links", db::signups::prune(&db, now).await),
+            ];
+            for (what, result) in results {
+                match result {
+                    Ok(n) if n > 0 => tracing::info!(removed = n, "{what} removed"),
+                    Ok(_) => {}
+                    Err(error) => tracing::error!(%error, "could not remove {what}"),
+                }
             }
         }
     })
@@ -156,6 +178,16 @@ mod tests {
         );
         assert_eq!(token_from_headers(&headers).as_deref(), Some("tok"));
         assert_eq!(token_from_headers(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn the_idle_clock_is_written_often_enough_for_short_timeouts() {
+        assert_eq!(
+            touch_interval(Duration::minutes(1440)),
+            Duration::seconds(60)
+        );
+        assert_eq!(touch_interval(Duration::minutes(60)), Duration::seconds(60));
+        assert_eq!(touch_interval(Duration::minutes(1)), Duration::seconds(1));
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub const ENDPOINTS: &[(&str, &[crate::domain::policy::Action])] = {
     use crate::domain::policy::Action::*;
     &[
         ("/api/sign_up", &[SignUp]),
+        ("/api/sign_up_preview", &[SignUp]),
+        ("/api/confirm_sign_up", &[SignUp]),
         ("/api/log_in", &[LogIn]),
         ("/api/log_out", &[LogOut]),
         ("/api/request_password_reset", &[RequestPasswordReset]),
@@ -80,8 +82,11 @@ pub(crate) mod context {
     pub async fn request() -> Result<Request, AppError> {
         let state = use_context::<AppState>().ok_or(AppError::Internal)?;
         let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
-        let client =
-            Client::from_request(&parts.headers, &parts.extensions, state.config.trust_proxy);
+        let client = Client::from_request(
+            &parts.headers,
+            &parts.extensions,
+            state.config.trusted_proxies,
+        );
         let session = match session::token_from_headers(&parts.headers) {
             Some(token) => session::resolve(&state.db, &token, state.timeouts()).await?,
             None => None,

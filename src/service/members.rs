@@ -138,6 +138,32 @@ async fn target(
     Ok(row)
 }
 
+/// A member the actor may change: one whose sub-account access lies within the
+/// actor's own. An admin limited to some sub-accounts sees who shares one with
+/// them, but changes, deactivates or removes only those wholly inside their reach
+/// (never someone with access to all, or to a sub-account they lack).
+async fn changeable(
+    state: &AppState,
+    row: &db::members::MembershipRow,
+    own: Option<&[Uuid]>,
+) -> Result<(), AppError> {
+    if own.is_none() {
+        return Ok(());
+    }
+    let theirs = if row.all_sub_accounts {
+        None
+    } else {
+        Some(db::members::sub_account_ids(&state.db, row.id).await?)
+    };
+    if may_grant_sub_accounts(own, theirs.as_deref()) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(OUTSIDE_YOUR_SUB_ACCOUNTS.into()))
+    }
+}
+
+pub const OUTSIDE_YOUR_SUB_ACCOUNTS: &str = "This person has access to sub-accounts you do not have: only someone with access to all of them can change, deactivate or remove them.";
+
 /// The sub-accounts the actor may give: all (`None`), or their own.
 pub async fn grantable_sub_accounts(
     state: &AppState,
@@ -209,6 +235,7 @@ pub async fn update_access(
         ),
     };
     let own = grantable_sub_accounts(state, &ctx).await?;
+    changeable(state, &row, own.as_deref()).await?;
     if !may_grant_sub_accounts(own.as_deref(), change.sub_accounts.as_deref()) {
         checks.add("sub_accounts", OWN_SUB_ACCOUNTS_ONLY);
     }
@@ -275,6 +302,8 @@ async fn other_member(
     }
     let role = Role::parse(&row.role).ok_or(AppError::Internal)?;
     rule(ctx.membership.role, &row, role)?;
+    let own = grantable_sub_accounts(state, &ctx).await?;
+    changeable(state, &row, own.as_deref()).await?;
     Ok((ctx, row))
 }
 

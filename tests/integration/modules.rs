@@ -169,7 +169,9 @@ async fn a_member_limited_to_sub_accounts_sees_and_grants_only_those() {
         let (nils, _) = member(env, &acme, "nils@acme.test", Role::User).await;
         let (sam, _) = member(env, &acme, "sam@acme.test", Role::User).await;
         limit(nadia, Role::Admin, vec![north]).await;
-        limit(nils, Role::User, vec![north, south]).await;
+        // Nils lies within her reach (North only); someone who also had South would
+        // not (see hardening::a_limited_admin_cannot_cut_down_an_admin_who_holds_more).
+        limit(nils, Role::User, vec![north]).await;
         limit(sam, Role::User, vec![south]).await;
         let by_nadia = Some(nadia_session);
         // Nadia (North only) sees herself, Nils (North), and the owner (all sub-accounts).
