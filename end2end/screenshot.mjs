@@ -20,6 +20,18 @@ await page.getByLabel('Work email').fill(`ana.${suffix}@example.com`);
 await page.getByLabel('Password').fill(password);
 await page.getByLabel('Organization name').fill('Northwind Traders');
 await page.getByRole('button', { name: 'Create organization' }).click();
+await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+// The sign-up link arrives in the development mailbox (the server runs with --dev-mailbox).
+for (let attempt = 0; ; attempt++) {
+  await page.goto(`${base}/dev/mailbox`);
+  const row = page.getByRole('row').filter({ hasText: `ana.${suffix}` }).filter({ hasText: 'Confirm your email' });
+  if (await row.count()) { await row.first().getByRole('link').click(); break; }
+  if (attempt > 50) throw new Error('no sign-up mail');
+  await page.waitForTimeout(200);
+}
+await page.getByRole('article', { name: 'Message' }).getByRole('link', { name: /signup\/confirm\?token=/ }).click();
+await hydrated(page);
+await page.getByRole('button', { name: 'Create my organization' }).click();
 await page.getByRole('heading', { level: 1, name: 'Northwind Traders' }).waitFor();
 const org = page.url();
 

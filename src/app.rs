@@ -3,11 +3,11 @@
 use crate::components::hydration::HydrationMarker;
 use crate::pages::{
     accept_invitation::AcceptInvitationRoute, account::AccountRoute, audit_log::AuditLogRoute,
-    billing::BillingRoute, contacts::ContactsRoute, forgot_password::ForgotPasswordPage,
-    home::HomePage, invitations::InvitationsRoute, login::LoginPage, member::MemberRoute,
-    members::DeactivatedMembersRoute, members::MembersRoute, not_found::NotFound,
-    org_home::OrgHomePage, org_layout::OrgLayout, reset_password::ResetPasswordPage,
-    settings::SettingsRoute, signup::SignUpPage,
+    billing::BillingRoute, confirm_signup::ConfirmSignUpRoute, contacts::ContactsRoute,
+    forgot_password::ForgotPasswordPage, home::HomePage, invitations::InvitationsRoute,
+    login::LoginPage, member::MemberRoute, members::DeactivatedMembersRoute, members::MembersRoute,
+    not_found::NotFound, org_home::OrgHomePage, org_layout::OrgLayout,
+    reset_password::ResetPasswordPage, settings::SettingsRoute, signup::SignUpPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                 <Route path=path!("signup") view=SignUpPage />
+                <Route path=path!("signup/confirm") view={Lazy::<ConfirmSignUpRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("login") view=LoginPage />
                 <Route path=path!("forgot-password") view=ForgotPasswordPage />
                 <Route path=path!("reset-password") view=ResetPasswordPage ssr=SsrMode::Async />

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
-import { PASSWORD, hydrated, logIn, logOut, newPerson, openMail, signUp } from './helpers';
+import { PASSWORD, hydrated, logIn, logOut, newPerson, openMail, signUp, submitSignUp } from './helpers';
 
 test('sign up, see the organization, log out, fail and succeed to log in', async ({ page }) => {
   const ana = newPerson('ana');
@@ -38,17 +38,37 @@ test('sign-up explains every bad field next to it', async ({ page }) => {
   await expect(page.getByText("Enter the organization's name.")).toBeVisible();
   await expect(page.getByLabel('Work email')).toHaveAttribute('aria-invalid', 'true');
 
+  // An address that already has an account gets the same answer, and its owner
+  // an email about the attempt: the form does not tell who has an account.
   const taken = newPerson('taken');
   await signUp(page, taken);
   await logOut(page, taken.name);
-  await page.goto('/signup');
+  await submitSignUp(page, { ...newPerson('someone'), email: taken.email.toUpperCase() });
+  await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+  await openMail(page, taken.email, 'Someone tried to sign up with your email');
+  await expect(page.getByRole('article', { name: 'Message' })).toContainText('already has an account');
+});
+
+test('a sign-up link is shown before it creates anything, and works once', async ({ page }) => {
+  const cleo = newPerson('cleo');
+  await submitSignUp(page, cleo);
+  await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+  await openMail(page, cleo.email, 'Confirm your email to finish signing up');
+  const link = page.getByRole('article', { name: 'Message' }).getByRole('link', { name: /\/signup\/confirm\?token=/ });
+  const href = (await link.getAttribute('href')) ?? '';
+  await link.click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Finish signing up' })).toBeVisible();
+  await expect(page.getByText(cleo.organization)).toBeVisible();
   await hydrated(page);
-  await page.getByLabel('Your name').fill('Someone');
-  await page.getByLabel('Work email').fill(taken.email.toUpperCase());
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByLabel('Organization name').fill('Another');
-  await page.getByRole('button', { name: 'Create organization' }).click();
-  await expect(page.getByText('An account with this email already exists.')).toBeVisible();
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.map((v) => v.id), 'accessibility of the confirmation page').toEqual([]);
+  await page.getByRole('button', { name: 'Create my organization' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: cleo.organization })).toBeVisible();
+  await logOut(page, cleo.name);
+  await page.goto(href);
+  await expect(page.getByRole('alert')).toContainText('already been used');
+  await page.goto('/signup/confirm?token=forged');
+  await expect(page.getByRole('alert')).toContainText('not valid');
 });
 
 test('forgot password: the emailed link sets a new password once', async ({ page }) => {

@@ -42,8 +42,24 @@ export function newPerson(prefix: string): Person {
   return { name: `${prefix[0].toUpperCase()}${prefix.slice(1)} Tester`, email, organization: `${prefix} Org ${email.slice(prefix.length + 1, prefix.length + 8)}`, password: PASSWORD };
 }
 
-/** Signs up through the form and waits for the organization page. */
+/**
+ * Signs up through the form as a person does: the form, the emailed link (read
+ * in the development mailbox), the confirmation; waits for the organization page.
+ */
 export async function signUp(page: Page, person: Person): Promise<void> {
+  await submitSignUp(page, person);
+  await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+  await openMail(page, person.email, 'Confirm your email to finish signing up');
+  await page.getByRole('article', { name: 'Message' }).getByRole('link', { name: /\/signup\/confirm\?token=/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Finish signing up' })).toBeVisible();
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Create my organization' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: person.organization })).toBeVisible();
+  await expect(page).toHaveURL(/\/o\/[a-z0-9-]+$/);
+}
+
+/** Fills and sends the sign-up form. */
+export async function submitSignUp(page: Page, person: Person): Promise<void> {
   await page.goto('/signup');
   await hydrated(page);
   await page.getByLabel('Your name').fill(person.name);
@@ -51,8 +67,6 @@ export async function signUp(page: Page, person: Person): Promise<void> {
   await page.getByLabel('Password').fill(person.password);
   await page.getByLabel('Organization name').fill(person.organization);
   await page.getByRole('button', { name: 'Create organization' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: person.organization })).toBeVisible();
-  await expect(page).toHaveURL(/\/o\/[a-z0-9-]+$/);
 }
 
 export async function logIn(page: Page, email: string, password: string): Promise<void> {

@@ -1,45 +1,106 @@
-//! Log-in attempt limits, counted from the audit trail so that every instance
-//! sharing a database enforces the same limit.
+//! Attempt limits (log-in, password change, sign-up and reset mail, resends).
+//! Each attempt claims its slot atomically before the work (see
+//! [`crate::db::limits`]), so N concurrent attempts spend N of the budget, and
+//! every instance sharing the database enforces the same limit.
 
-use crate::db::audit::CountBy;
+use crate::db::limits::Claim;
 use crate::db::{self, Db};
-use crate::domain::audit::AuditAction;
 use crate::error::AppError;
 use chrono::Duration;
+use uuid::Uuid;
 
+/// Failed log-ins and password checks are counted over this window.
 pub const WINDOW: Duration = Duration::minutes(15);
 
+/// A kind of limit: what it counts, how many, over how long.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limit {
+    pub name: &'static str,
+    pub max: i64,
+    pub window: Duration,
+}
+
+impl Limit {
+    pub const fn new(name: &'static str, max: i64, window: Duration) -> Limit {
+        Limit { name, max, window }
+    }
+}
+
+/// Password checks of a signed-in person (changing the password) in 15 minutes.
+pub const PASSWORD_CHECKS: Limit = Limit::new("password-check", 5, WINDOW);
+
+/// A claimed slot. Dropping it keeps the attempt counted; [`Slot::release`]
+/// gives it back when the attempt should not count.
+#[derive(Debug)]
+#[must_use = "a slot is either kept (the attempt counts) or released"]
+pub struct Slot(Uuid);
+
+impl Slot {
+    pub async fn release(self, db: &Db) -> Result<(), sqlx::Error> {
+        db::limits::release(db, self.0).await
+    }
+}
+
+/// Claims a slot of `limit` for `subject`, or says when to try again.
+pub async fn claim(db: &Db, limit: Limit, subject: &str) -> Result<Slot, AppError> {
+    let key = format!("{}:{subject}", limit.name);
+    let now = db::now();
+    match db::limits::claim(db, &key, limit.max, limit.window, now).await? {
+        Claim::Taken(id) => Ok(Slot(id)),
+        Claim::Full { frees_at } => Err(AppError::RateLimited {
+            retry_after_secs: (frees_at - now).num_seconds().max(1) as u64,
+        }),
+    }
+}
+
+/// Log-in limits: failed attempts per account and per client address.
 pub struct Limits {
     pub per_account: i64,
     pub per_address: i64,
 }
 
-/// Refuses when the account or the address has failed too often lately.
-pub async fn check_login(
+impl Limits {
+    fn account(&self) -> Limit {
+        Limit::new("login-account", self.per_account, WINDOW)
+    }
+
+    fn address(&self) -> Limit {
+        Limit::new("login-address", self.per_address, WINDOW)
+    }
+}
+
+/// The slots a log-in attempt holds: kept when it fails, released when it succeeds.
+pub struct LoginSlots(Vec<Slot>);
+
+impl LoginSlots {
+    pub async fn release(self, db: &Db) -> Result<(), sqlx::Error> {
+        for slot in self.0 {
+            slot.release(db).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Claims a log-in attempt's slots for the account and the address; refuses
+/// (giving back what it took) when either is spent.
+pub async fn claim_login(
     db: &Db,
     limits: &Limits,
     email_key: &str,
     ip: Option<&str>,
-) -> Result<(), AppError> {
-    let since = db::now() - WINDOW;
-    let by_account = db::audit::count_since(
-        db,
-        AuditAction::LoginFailed,
-        CountBy::Subject,
-        email_key,
-        since,
-    )
-    .await?;
-    let by_address = match ip {
-        Some(ip) => {
-            db::audit::count_since(db, AuditAction::LoginFailed, CountBy::Ip, ip, since).await?
-        }
-        None => 0,
+) -> Result<LoginSlots, AppError> {
+    let account = claim(db, limits.account(), email_key).await?;
+    let address = match ip {
+        Some(ip) => match claim(db, limits.address(), ip).await {
+            Ok(slot) => Some(slot),
+            Err(refused) => {
+                account.release(db).await?;
+                return Err(refused);
+            }
+        },
+        None => None,
     };
-    if by_account >= limits.per_account || by_address >= limits.per_address {
-        return Err(AppError::RateLimited {
-            retry_after_secs: WINDOW.num_seconds() as u64,
-        });
-    }
-    Ok(())
+    Ok(LoginSlots(
+        std::iter::once(account).chain(address).collect(),
+    ))
 }

@@ -368,8 +368,8 @@ pub async fn accept(
         }
         if let Acceptor::New { email, email_key, name, password_hash } = acceptor {
             let inserted = sqlx::query(
-                "INSERT INTO users (id, email, email_key, name, password_hash, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $6)",
+                "INSERT INTO users (id, email, email_key, name, password_hash, created_at, updated_at, email_verified_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $6, $6)",
             ).bind(user_id).bind(*email).bind(*email_key).bind(*name).bind(*password_hash).bind(at)
             .execute(&mut *tx).await;
             match inserted {
@@ -393,6 +393,9 @@ pub async fn accept(
                 return Err(AcceptError::TeamElsewhere);
             }
         }
+        // Following the emailed link proves the address.
+        sqlx::query("UPDATE users SET email_verified_at = $1 WHERE id = $2 AND email_verified_at IS NULL")
+            .bind(at).bind(user_id).execute(&mut *tx).await?;
         let (name, email_key): (String, String) = sqlx::query_as("SELECT name, email_key FROM users WHERE id = $1")
             .bind(user_id).fetch_one(&mut *tx).await?;
         sqlx::query(

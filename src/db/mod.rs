@@ -5,12 +5,14 @@
 pub mod audit;
 pub mod billing;
 pub mod invitations;
+pub mod limits;
 pub mod members;
 pub mod organizations;
 pub mod outbox;
 pub mod resets;
 pub mod seats;
 pub mod sessions;
+pub mod signups;
 pub mod sub_accounts;
 pub mod users;
 

@@ -44,8 +44,11 @@ impl MembershipRow {
     }
 }
 
-/// What sign-up stores.
+/// What sign-up stores: a sign-up request whose link was followed.
 pub struct NewAccount<'a> {
+    /// The waiting sign-up this account comes from; it is used up in the same
+    /// transaction, so one link makes one account.
+    pub signup_request_id: Uuid,
     pub email: &'a str,
     pub email_key: &'a str,
     pub name: &'a str,
@@ -64,14 +67,17 @@ pub struct CreatedAccount {
 pub enum CreateAccountError {
     #[error("email already registered")]
     EmailTaken,
+    #[error("the sign-up link was used or expired")]
+    LinkUsed,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
 
 const SLUG_ATTEMPTS: u32 = 50;
 
-/// Creates the user, the organization (with the first free slug) and the owner
-/// membership in one transaction: all three or none.
+/// Uses the sign-up link and creates the user (whose address the link proved),
+/// the organization (with the first free slug) and the owner membership in one
+/// transaction: all or none.
 pub async fn create_account(
     db: &Db,
     new: &NewAccount<'_>,
@@ -81,9 +87,15 @@ pub async fn create_account(
     let at = now();
     on_db!(db, pool => {
         let mut tx = pool.begin().await?;
+        let used = sqlx::query(
+            "UPDATE signup_requests SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at > $1",
+        ).bind(at).bind(new.signup_request_id).execute(&mut *tx).await?.rows_affected();
+        if used != 1 {
+            return Err(CreateAccountError::LinkUsed);
+        }
         let inserted = sqlx::query(
-            "INSERT INTO users (id, email, email_key, name, password_hash, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $6)",
+            "INSERT INTO users (id, email, email_key, name, password_hash, created_at, updated_at, email_verified_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6, $6)",
         )
         .bind(user_id).bind(new.email).bind(new.email_key).bind(new.name).bind(new.password_hash).bind(at)
         .execute(&mut *tx)

@@ -51,8 +51,10 @@ pub async fn consume_and_set_password(
         }
         sqlx::query("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
             .bind(now).bind(user_id).execute(&mut *tx).await?;
-        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
-            .bind(password_hash).bind(now).bind(user_id).execute(&mut *tx).await?;
+        // The emailed link proves the address, too.
+        sqlx::query(
+            "UPDATE users SET password_hash = $1, updated_at = $2, email_verified_at = COALESCE(email_verified_at, $2) WHERE id = $3",
+        ).bind(password_hash).bind(now).bind(user_id).execute(&mut *tx).await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(true)

@@ -13,6 +13,14 @@ pub struct Viewer {
     pub member_since: Timestamp,
 }
 
+/// What a sign-up link will create, shown before the person confirms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignUpPreview {
+    pub name: String,
+    pub email: String,
+    pub organization: String,
+}
+
 /// One organization the person belongs to (the organization switcher).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrganizationSummary {

@@ -7,11 +7,13 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum AuditAction {
     SignedUp,
+    SignUpAttempted,
     OrganizationCreated,
     LoggedIn,
     LoginFailed,
     LoggedOut,
     PasswordChanged,
+    PasswordCheckFailed,
     PasswordResetRequested,
     PasswordReset,
     ProfileUpdated,
@@ -36,13 +38,15 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 27] = [
+    pub const ALL: [AuditAction; 29] = [
         AuditAction::SignedUp,
+        AuditAction::SignUpAttempted,
         AuditAction::OrganizationCreated,
         AuditAction::LoggedIn,
         AuditAction::LoginFailed,
         AuditAction::LoggedOut,
         AuditAction::PasswordChanged,
+        AuditAction::PasswordCheckFailed,
         AuditAction::PasswordResetRequested,
         AuditAction::PasswordReset,
         AuditAction::ProfileUpdated,
@@ -69,11 +73,13 @@ impl AuditAction {
     pub fn as_str(self) -> &'static str {
         match self {
             AuditAction::SignedUp => "user.signed_up",
+            AuditAction::SignUpAttempted => "user.sign_up_attempted",
             AuditAction::OrganizationCreated => "organization.created",
             AuditAction::LoggedIn => "session.logged_in",
             AuditAction::LoginFailed => "session.login_failed",
             AuditAction::LoggedOut => "session.logged_out",
             AuditAction::PasswordChanged => "user.password_changed",
+            AuditAction::PasswordCheckFailed => "user.password_check_failed",
             AuditAction::PasswordResetRequested => "user.password_reset_requested",
             AuditAction::PasswordReset => "user.password_reset",
             AuditAction::ProfileUpdated => "user.profile_updated",
@@ -102,11 +108,13 @@ impl AuditAction {
     pub fn describe(self) -> &'static str {
         match self {
             AuditAction::SignedUp => "Created the account",
+            AuditAction::SignUpAttempted => "Someone tried to sign up with this email",
             AuditAction::OrganizationCreated => "Created an organization",
             AuditAction::LoggedIn => "Logged in",
             AuditAction::LoginFailed => "Failed log-in attempt",
             AuditAction::LoggedOut => "Logged out",
             AuditAction::PasswordChanged => "Changed the password",
+            AuditAction::PasswordCheckFailed => "Entered a wrong current password",
             AuditAction::PasswordResetRequested => "Asked for a password reset link",
             AuditAction::PasswordReset => "Reset the password with an emailed link",
             AuditAction::ProfileUpdated => "Updated the profile",

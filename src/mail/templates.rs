@@ -237,3 +237,51 @@ mod tests {
         assert!(gone.html.contains("A &amp; B"));
     }
 }
+
+/// The link that finishes a sign-up: the account exists only once it is followed.
+pub fn confirm_sign_up(
+    name: &str,
+    organization: &str,
+    link: &str,
+    expires_at: DateTime<Utc>,
+) -> Rendered {
+    let lines = vec![
+        format!("Hello {name},"),
+        format!(
+            "Confirm your email address to create your Consort account and the organization {organization}."
+        ),
+        format!(
+            "The link works once and expires on {}.",
+            format_time(expires_at)
+        ),
+        "If you did not sign up, ignore this email: nothing is created without the link."
+            .to_string(),
+    ];
+    Rendered {
+        subject: "Confirm your email to finish signing up".into(),
+        text: format!(
+            "{}\n\n{}\n\n{}\n\n{}\n\n{link}\n\n— Consort\n",
+            lines[0], lines[1], lines[2], lines[3]
+        ),
+        html: html_page(&lines, Some(("Confirm and create my organization", link))),
+    }
+}
+
+/// Someone used the address of an existing account on the sign-up form.
+pub fn sign_up_attempted(name: &str, login_link: &str, reset_link: &str) -> Rendered {
+    let lines = vec![
+        format!("Hello {name},"),
+        "Someone tried to sign up for Consort with this email address, which already has an account.".to_string(),
+        format!("If it was you, log in instead: {login_link}"),
+        format!("Forgot your password? Choose a new one: {reset_link}"),
+        "If it was not you, ignore this email: nothing was changed.".to_string(),
+    ];
+    Rendered {
+        subject: "Someone tried to sign up with your email".into(),
+        text: format!(
+            "{}\n\n{}\n\n{}\n\n{}\n\n{}\n\n— Consort\n",
+            lines[0], lines[1], lines[2], lines[3], lines[4]
+        ),
+        html: html_page(&lines, Some(("Log in", login_link))),
+    }
+}

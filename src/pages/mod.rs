@@ -23,6 +23,7 @@ pub mod accept_invitation;
 pub mod account;
 pub mod audit_log;
 pub mod billing;
+pub mod confirm_signup;
 pub mod contacts;
 pub mod forgot_password;
 pub mod home;

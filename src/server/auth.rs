@@ -3,6 +3,8 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 
+/// Takes the sign-up form; the answer is the same whatever the address (see
+/// [`crate::service::accounts::request_sign_up`]).
 #[server(endpoint = "sign_up")]
 pub async fn sign_up(
     name: String,
@@ -20,7 +22,35 @@ pub async fn sign_up(
                 password,
                 organization,
             };
-            let signed_in = accounts::sign_up(&req.state, &req.client, input).await?;
+            accounts::request_sign_up(&req.state, &req.client, input).await
+        }
+        .await,
+    )
+}
+
+/// What an emailed sign-up link will create.
+#[server(endpoint = "sign_up_preview")]
+pub async fn sign_up_preview(
+    token: String,
+) -> Result<crate::domain::account::SignUpPreview, AppError> {
+    super::context::respond(
+        async move {
+            let req = super::context::request().await?;
+            crate::service::accounts::sign_up_preview(&req.state, &token).await
+        }
+        .await,
+    )
+}
+
+/// Follows an emailed sign-up link: the account and organization are created
+/// and the person is signed in.
+#[server(endpoint = "confirm_sign_up")]
+pub async fn confirm_sign_up(token: String) -> Result<(), AppError> {
+    super::context::respond(
+        async move {
+            let req = super::context::request().await?;
+            let signed_in =
+                crate::service::accounts::confirm_sign_up(&req.state, &req.client, &token).await?;
             super::context::set_session_cookie(&req.state, &signed_in.token);
             leptos_axum::redirect(&signed_in.landing);
             Ok(())

@@ -2,10 +2,11 @@
 
 use super::authorize;
 use crate::auth::client::Client;
+use crate::auth::rate_limit::{self, Limit};
 use crate::auth::session::{self, Session};
-use crate::auth::{actor, password, rate_limit};
+use crate::auth::{actor, password, token};
 use crate::db::{self, organizations::CreateAccountError};
-use crate::domain::account::Activity;
+use crate::domain::account::{Activity, SignUpPreview};
 use crate::domain::audit::AuditAction;
 use crate::domain::email::EmailAddress;
 use crate::domain::organization::{check_name, check_person_name, slugify};
@@ -13,6 +14,7 @@ use crate::domain::policy::{Action, Actor, Target};
 use crate::error::{AppError, Checks};
 use crate::mail::templates;
 use crate::state::AppState;
+use chrono::Duration;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -31,14 +33,22 @@ pub struct SignedIn {
     pub landing: String,
 }
 
-pub const ALREADY_REGISTERED: &str =
-    "An account with this email already exists. Log in, or reset your password if you forgot it.";
+/// How long a sign-up link works.
+pub const SIGN_UP_LIFETIME: Duration = Duration::hours(24);
+/// Sign-up mails per address per hour; more requests are answered the same way
+/// but send nothing, so the form cannot be used to flood someone's inbox.
+const SIGN_UP_MAILS: Limit = Limit::new("sign-up-mail", 3, Duration::hours(1));
 
-pub async fn sign_up(
+/// Takes a sign-up: checks the form, then, whatever the address, answers the
+/// same "check your email". The rest runs after the answer (so its timing says
+/// nothing either): a new address gets a link that creates the account and the
+/// organization when followed; the address of an existing account gets an email
+/// saying someone tried to sign up, with log-in and reset links.
+pub async fn request_sign_up(
     state: &AppState,
     client: &Client,
     input: SignUp,
-) -> Result<SignedIn, AppError> {
+) -> Result<(), AppError> {
     authorize(&Actor::anonymous(), Action::SignUp, Target::Nobody)?;
     let mut checks = Checks::new();
     let name = checks.take("name", check_person_name(&input.name));
@@ -49,28 +59,158 @@ pub async fn sign_up(
     let (Some(name), Some(email), Some(organization)) = (name, email, organization) else {
         return Err(AppError::Internal);
     };
-    let email_key = email.key();
-    if db::users::find_by_email_key(&state.db, &email_key)
-        .await?
-        .is_some()
+    let state = state.clone();
+    let ip = client.ip().map(str::to_owned);
+    let password = input.password;
+    tokio::spawn(async move {
+        let request = PendingSignUp {
+            name,
+            email,
+            organization,
+            password,
+            ip,
+        };
+        if let Err(error) = send_sign_up_mail(&state, request).await {
+            tracing::error!(%error, "sign-up mail could not be queued");
+        }
+    });
+    Ok(())
+}
+
+struct PendingSignUp {
+    name: String,
+    email: EmailAddress,
+    organization: String,
+    password: String,
+    ip: Option<String>,
+}
+
+async fn send_sign_up_mail(state: &AppState, request: PendingSignUp) -> Result<(), AppError> {
+    let email_key = request.email.key();
+    // The slot is claimed before the work; a full window sends nothing.
+    if rate_limit::claim(&state.db, SIGN_UP_MAILS, &email_key)
+        .await
+        .is_err()
     {
-        return Err(AppError::field("email", ALREADY_REGISTERED));
+        tracing::info!("sign-up mail withheld: hourly limit for the address reached");
+        return Ok(());
     }
-    let hash = state.hasher.hash(&input.password).await;
+    // Hashed either way, so both paths cost the same.
+    let hash = state.hasher.hash(&request.password).await;
+    if let Some(user) = db::users::find_by_email_key(&state.db, &email_key).await? {
+        let mail = templates::sign_up_attempted(
+            &user.name,
+            &state.link("/login"),
+            &state.link("/forgot-password"),
+        );
+        state.mailer.queue(&state.db, &user.email, &mail).await?;
+        db::audit::record(
+            &state.db,
+            AuditAction::SignUpAttempted,
+            db::audit::Event {
+                target_user_id: Some(user.id),
+                subject: Some(&email_key),
+                ip: request.ip.as_deref(),
+                ..Default::default()
+            },
+        )
+        .await?;
+        return Ok(());
+    }
+    let (token, token_hash) = token::generate();
+    let at = db::now();
+    let expires_at = at + SIGN_UP_LIFETIME;
+    db::signups::insert(
+        &state.db,
+        &db::signups::NewSignUp {
+            email: request.email.as_str(),
+            email_key: &email_key,
+            name: &request.name,
+            organization_name: &request.organization,
+            password_hash: &hash,
+            token_hash: &token_hash,
+            now: at,
+            expires_at,
+        },
+    )
+    .await?;
+    let link = state.link(&format!("/signup/confirm?token={token}"));
+    let mail = templates::confirm_sign_up(&request.name, &request.organization, &link, expires_at);
+    state
+        .mailer
+        .queue(&state.db, request.email.as_str(), &mail)
+        .await?;
+    Ok(())
+}
+
+pub const SIGN_UP_LINK_INVALID: &str =
+    "This sign-up link is not valid. Check that you copied the whole link, or sign up again.";
+pub const SIGN_UP_LINK_USED: &str =
+    "This sign-up link has already been used. Log in with the email and password you chose.";
+pub const SIGN_UP_LINK_EXPIRED: &str =
+    "This sign-up link has expired: links work for 24 hours. Sign up again to get a new one.";
+pub const ALREADY_REGISTERED: &str =
+    "An account with this email exists now. Log in, or reset your password if you forgot it.";
+
+/// The waiting sign-up a link belongs to, if it can still be used.
+async fn waiting_sign_up(
+    state: &AppState,
+    token_input: &str,
+) -> Result<db::signups::SignUpRow, AppError> {
+    if !token::looks_valid(token_input) {
+        return Err(AppError::NotFound(SIGN_UP_LINK_INVALID.into()));
+    }
+    let row = db::signups::find_by_hash(&state.db, &token::hash(token_input))
+        .await?
+        .ok_or_else(|| AppError::NotFound(SIGN_UP_LINK_INVALID.into()))?;
+    if row.used_at.is_some() {
+        return Err(AppError::Conflict(SIGN_UP_LINK_USED.into()));
+    }
+    if row.expires_at <= db::now() {
+        return Err(AppError::Conflict(SIGN_UP_LINK_EXPIRED.into()));
+    }
+    Ok(row)
+}
+
+/// What a sign-up link will create, for its page.
+pub async fn sign_up_preview(
+    state: &AppState,
+    token_input: &str,
+) -> Result<SignUpPreview, AppError> {
+    authorize(&Actor::anonymous(), Action::SignUp, Target::Nobody)?;
+    let row = waiting_sign_up(state, token_input).await?;
+    Ok(SignUpPreview {
+        name: row.name,
+        email: row.email,
+        organization: row.organization_name,
+    })
+}
+
+/// Follows a sign-up link: creates the account (its address now proven), the
+/// organization and the owner membership, and signs the person in.
+pub async fn confirm_sign_up(
+    state: &AppState,
+    client: &Client,
+    token_input: &str,
+) -> Result<SignedIn, AppError> {
+    authorize(&Actor::anonymous(), Action::SignUp, Target::Nobody)?;
+    let row = waiting_sign_up(state, token_input).await?;
     let created = db::organizations::create_account(
         &state.db,
         &db::organizations::NewAccount {
-            email: email.as_str(),
-            email_key: &email_key,
-            name: &name,
-            password_hash: &hash,
-            organization_name: &organization,
-            slug_base: &slugify(&organization),
+            signup_request_id: row.id,
+            email: &row.email,
+            email_key: &row.email_key,
+            name: &row.name,
+            password_hash: &row.password_hash,
+            organization_name: &row.organization_name,
+            slug_base: &slugify(&row.organization_name),
         },
     )
     .await
     .map_err(|e| match e {
-        CreateAccountError::EmailTaken => AppError::field("email", ALREADY_REGISTERED),
+        CreateAccountError::EmailTaken => AppError::Conflict(ALREADY_REGISTERED.into()),
+        CreateAccountError::LinkUsed => AppError::Conflict(SIGN_UP_LINK_USED.into()),
         CreateAccountError::Db(e) => e.into(),
     })?;
     let ip = client.ip();
@@ -81,7 +221,7 @@ pub async fn sign_up(
             organization_id: Some(created.organization_id),
             actor_user_id: Some(created.user_id),
             target_user_id: Some(created.user_id),
-            subject: Some(&email_key),
+            subject: Some(&row.email_key),
             ip,
             ..Default::default()
         },
@@ -94,17 +234,14 @@ pub async fn sign_up(
             organization_id: Some(created.organization_id),
             actor_user_id: Some(created.user_id),
             ip,
-            details: json!({ "name": organization, "slug": created.slug }),
+            details: json!({ "name": row.organization_name, "slug": created.slug }),
             ..Default::default()
         },
     )
     .await?;
     let landing = format!("/o/{}", created.slug);
-    let welcome = templates::welcome(&name, &organization, &state.link(&landing));
-    state
-        .mailer
-        .queue(&state.db, email.as_str(), &welcome)
-        .await?;
+    let welcome = templates::welcome(&row.name, &row.organization_name, &state.link(&landing));
+    state.mailer.queue(&state.db, &row.email, &welcome).await?;
     let (session, token) =
         session::start(&state.db, created.user_id, client, state.timeouts()).await?;
     Ok(SignedIn {
@@ -132,7 +269,10 @@ pub async fn log_in(
         return Err(AppError::field("password", "Enter your password."));
     }
     let email_key = email.key();
-    rate_limit::check_login(&state.db, &state.login_limits(), &email_key, client.ip()).await?;
+    // Slots are claimed before the password is checked, so concurrent guesses
+    // spend the budget too; a right password gives them back.
+    let slots =
+        rate_limit::claim_login(&state.db, &state.login_limits(), &email_key, client.ip()).await?;
     let user = db::users::find_by_email_key(&state.db, &email_key).await?;
     let ok = state
         .hasher
@@ -158,6 +298,7 @@ pub async fn log_in(
             return Err(AppError::field("password", WRONG_CREDENTIALS));
         }
     };
+    slots.release(&state.db).await?;
     if let Some(previous) = previous {
         db::sessions::delete(&state.db, previous.id).await?;
     }

@@ -5,6 +5,7 @@ use super::invitation_check::{self, Context, Invitee, SubAccountIndex};
 use super::invitation_csv;
 use super::organizations::{MemberContext, member_context};
 use crate::auth::client::Client;
+use crate::auth::rate_limit::{self, Limit};
 use crate::auth::session::Session;
 use crate::auth::token;
 use crate::db::{self, invitations::StoreError};
@@ -269,6 +270,9 @@ async fn reachable(
     })
 }
 
+/// Resends of one invitation in 24 hours.
+const RESENDS: Limit = Limit::new("invitation-resend", RESENDS_PER_DAY, Duration::hours(24));
+
 const NOT_OPEN: &str = "This invitation is no longer open: it was accepted or cancelled.";
 
 /// A new link (the old one stops working), a new expiry and a new mail.
@@ -286,19 +290,15 @@ pub async fn resend(
         .filter(|i| i.status == "pending")
         .ok_or_else(|| AppError::NotFound(NOT_OPEN.into()))?;
     let subject = id.to_string();
-    let resent_today = db::audit::count_since(
-        &state.db,
-        AuditAction::InvitationResent,
-        db::audit::CountBy::Subject,
-        &subject,
-        db::now() - Duration::hours(24),
-    )
-    .await?;
-    if resent_today >= RESENDS_PER_DAY {
-        return Err(AppError::Conflict(format!(
-            "This invitation was already resent {RESENDS_PER_DAY} times in the last 24 hours. Try again tomorrow, or check the address with the person."
-        )));
-    }
+    // The slot is claimed before the work, so concurrent resends cannot pass the limit.
+    let slot = rate_limit::claim(&state.db, RESENDS, &subject)
+        .await
+        .map_err(|_| {
+            AppError::Conflict(format!(
+                "This invitation was already resent {} times in the last 24 hours. Try again tomorrow, or check the address with the person.",
+                RESENDS.max
+            ))
+        })?;
     let inviter = inviter_name(state, ctx.user_id).await?;
     let expires_at = expiry(&ctx);
     let (token, token_hash) = token::generate();
@@ -326,6 +326,7 @@ pub async fn resend(
     )
     .await?;
     if !resent {
+        slot.release(&state.db).await?;
         return Err(AppError::NotFound(NOT_OPEN.into()));
     }
     db::audit::record(

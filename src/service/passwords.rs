@@ -2,6 +2,7 @@
 
 use super::authorize;
 use crate::auth::client::Client;
+use crate::auth::rate_limit::{self, Limit, PASSWORD_CHECKS};
 use crate::auth::session::{self, Session};
 use crate::auth::{actor, password, token};
 use crate::db;
@@ -15,10 +16,11 @@ use chrono::Duration;
 
 pub const RESET_LIFETIME: Duration = Duration::hours(1);
 /// Reset emails per address per hour; more requests are answered the same way but send nothing.
-const RESETS_PER_HOUR: i64 = 3;
+const RESET_MAILS: Limit = Limit::new("reset-mail", 3, Duration::hours(1));
 
-/// Sends a reset link if an account has this address. The answer is the same
-/// either way, so it does not tell whether an account exists.
+/// Takes a request for a reset link. The answer is the same, and comes as
+/// quickly, whether or not an account has this address: the work (looking the
+/// address up, the link, the mail) runs after the answer.
 pub async fn request_reset(state: &AppState, client: &Client, email: &str) -> Result<(), AppError> {
     authorize(
         &Actor::anonymous(),
@@ -26,46 +28,55 @@ pub async fn request_reset(state: &AppState, client: &Client, email: &str) -> Re
         Target::Nobody,
     )?;
     let email = EmailAddress::parse(email).map_err(|e| AppError::field("email", e.message()))?;
+    let state = state.clone();
+    let ip = client.ip().map(str::to_owned);
+    tokio::spawn(async move {
+        if let Err(error) = send_reset_mail(&state, &email, ip.as_deref()).await {
+            tracing::error!(%error, "password reset mail could not be queued");
+        }
+    });
+    Ok(())
+}
+
+/// The work behind a reset request; its audit event comes last, once it is done.
+async fn send_reset_mail(
+    state: &AppState,
+    email: &EmailAddress,
+    ip: Option<&str>,
+) -> Result<(), AppError> {
     let email_key = email.key();
-    let since = db::now() - Duration::hours(1);
-    let recent = db::audit::count_since(
-        &state.db,
-        AuditAction::PasswordResetRequested,
-        db::audit::CountBy::Subject,
-        &email_key,
-        since,
-    )
-    .await?;
+    let slot = rate_limit::claim(&state.db, RESET_MAILS, &email_key).await;
     let user = db::users::find_by_email_key(&state.db, &email_key).await?;
+    if let Some(user) = &user {
+        if slot.is_ok() {
+            let (token, hash) = token::generate();
+            let at = db::now();
+            let expires_at = at + RESET_LIFETIME;
+            db::resets::insert(&state.db, user.id, &hash, at, expires_at).await?;
+            let link = state.link(&format!("/reset-password?token={token}"));
+            state
+                .mailer
+                .queue(
+                    &state.db,
+                    &user.email,
+                    &templates::password_reset(&user.name, &link, expires_at),
+                )
+                .await?;
+        } else {
+            tracing::info!(user = %user.id, "password reset mail withheld: hourly limit reached");
+        }
+    }
     db::audit::record(
         &state.db,
         AuditAction::PasswordResetRequested,
         db::audit::Event {
             target_user_id: user.as_ref().map(|u| u.id),
             subject: Some(&email_key),
-            ip: client.ip(),
+            ip,
             ..Default::default()
         },
     )
     .await?;
-    let Some(user) = user else { return Ok(()) };
-    if recent >= RESETS_PER_HOUR {
-        tracing::info!(user = %user.id, "password reset mail withheld: hourly limit reached");
-        return Ok(());
-    }
-    let (token, hash) = token::generate();
-    let at = db::now();
-    let expires_at = at + RESET_LIFETIME;
-    db::resets::insert(&state.db, user.id, &hash, at, expires_at).await?;
-    let link = state.link(&format!("/reset-password?token={token}"));
-    state
-        .mailer
-        .queue(
-            &state.db,
-            &user.email,
-            &templates::password_reset(&user.name, &link, expires_at),
-        )
-        .await?;
     Ok(())
 }
 
@@ -143,16 +154,31 @@ pub async fn change_password(
     let user = db::users::find(&state.db, user_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
+    // A stolen session must not guess the password without bound: each check
+    // claims a slot first; a right password gives it back.
+    let slot = rate_limit::claim(&state.db, PASSWORD_CHECKS, &user_id.to_string()).await?;
     if !state
         .hasher
         .verify(current_password, Some(&user.password_hash))
         .await
     {
+        db::audit::record(
+            &state.db,
+            AuditAction::PasswordCheckFailed,
+            db::audit::Event {
+                actor_user_id: Some(user_id),
+                target_user_id: Some(user_id),
+                ip: client.ip(),
+                ..Default::default()
+            },
+        )
+        .await?;
         return Err(AppError::field(
             "current_password",
             "Your current password is not correct.",
         ));
     }
+    slot.release(&state.db).await?;
     password::check_strength(new_password).map_err(|m| AppError::field("new_password", m))?;
     if new_password == current_password {
         return Err(AppError::field(

@@ -117,7 +117,7 @@ async fn sign_up_rejects_bad_input_field_by_field_and_stores_nothing() {
             ),
         ];
         for (case, field, expected) in cases {
-            let err = accounts::sign_up(&env.state, &env.client(), case)
+            let err = accounts::request_sign_up(&env.state, &env.client(), case)
                 .await
                 .unwrap_err();
             let message = err
@@ -130,7 +130,7 @@ async fn sign_up_rejects_bad_input_field_by_field_and_stores_nothing() {
             );
         }
         // Several bad fields are reported together.
-        let err = accounts::sign_up(&env.state, &env.client(), input("", "bad", "x", ""))
+        let err = accounts::request_sign_up(&env.state, &env.client(), input("", "bad", "x", ""))
             .await
             .unwrap_err();
         let AppError::Invalid(fields) = err else {
@@ -143,6 +143,7 @@ async fn sign_up_rejects_bad_input_field_by_field_and_stores_nothing() {
             "memberships",
             "sessions",
             "outbox",
+            "signup_requests",
         ] {
             assert_eq!(
                 env.count(table).await,
@@ -155,23 +156,170 @@ async fn sign_up_rejects_bad_input_field_by_field_and_stores_nothing() {
     .await;
 }
 
+/// Regression (security item 7): sign-up proves the address. Nothing exists
+/// until the emailed link is followed; a known address gets the same answer and
+/// an email about the attempt instead of an error that says it is registered.
 #[tokio::test]
-async fn an_email_registers_once_whatever_its_case() {
+async fn sign_up_proves_the_address_and_does_not_reveal_accounts() {
     on_each_backend(async |env| {
         env.sign_up("Ana", "ana@example.com", "Acme").await;
-        let err = accounts::sign_up(
+        let verified: Option<chrono::DateTime<chrono::Utc>> = match env.db() {
+            db::Db::Sqlite(pool) => sqlx::query_scalar("SELECT email_verified_at FROM users")
+                .fetch_one(pool)
+                .await
+                .unwrap(),
+            db::Db::Postgres(pool) => sqlx::query_scalar("SELECT email_verified_at FROM users")
+                .fetch_one(pool)
+                .await
+                .unwrap(),
+        };
+        assert!(
+            verified.is_some(),
+            "[{}] the link proved the address",
+            env.backend
+        );
+
+        // A stranger uses Ana's address (in another case): the same answer as
+        // for a new address, nothing created, and Ana hears about it.
+        accounts::request_sign_up(
             &env.state,
             &env.client(),
-            input("Ana 2", "ANA@example.COM", PASSWORD, "Other"),
+            input("Mallory", "ANA@example.COM", PASSWORD, "Other"),
         )
         .await
-        .unwrap_err();
-        assert_eq!(
-            err.message_for("email").as_deref(),
-            Some(ALREADY_REGISTERED)
+        .expect("the same answer as for a new address");
+        let notice =
+            crate::common::wait_for_mail(env, "ana@example.com", "Someone tried to sign up").await;
+        assert!(notice.text_body.contains("http://localhost:3000/login"));
+        assert!(
+            notice
+                .text_body
+                .contains("http://localhost:3000/forgot-password")
         );
         assert_eq!(env.count("users").await, 1);
         assert_eq!(env.count("organizations").await, 1);
+        assert_eq!(
+            env.count("signup_requests").await,
+            1,
+            "[{}] only Ana's own",
+            env.backend
+        );
+
+        // A new address: nothing but the waiting request until the link is followed.
+        accounts::request_sign_up(
+            &env.state,
+            &env.client(),
+            input("Bob", "bob@example.com", PASSWORD, "Globex"),
+        )
+        .await
+        .unwrap();
+        let token = env.sign_up_token("bob@example.com").await;
+        assert_eq!(
+            env.count("users").await,
+            1,
+            "[{}] no account before the link",
+            env.backend
+        );
+        let preview = accounts::sign_up_preview(&env.state, &token).await.unwrap();
+        assert_eq!(preview.organization, "Globex");
+        assert_eq!(
+            env.count("users").await,
+            1,
+            "[{}] looking at the link creates nothing",
+            env.backend
+        );
+        let bob = accounts::confirm_sign_up(&env.state, &env.client(), &token)
+            .await
+            .unwrap();
+        assert_eq!(bob.landing, "/o/globex");
+        assert_eq!(env.count("users").await, 2);
+        // Single use, and forged links are refused.
+        let again = accounts::confirm_sign_up(&env.state, &env.client(), &token)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            again,
+            AppError::Conflict(accounts::SIGN_UP_LINK_USED.into())
+        );
+        let forged = accounts::confirm_sign_up(&env.state, &env.client(), "x".repeat(43).as_str())
+            .await
+            .unwrap_err();
+        assert_eq!(
+            forged,
+            AppError::NotFound(accounts::SIGN_UP_LINK_INVALID.into())
+        );
+        assert_eq!(env.count("users").await, 2);
+    })
+    .await;
+}
+
+/// A sign-up link works for 24 hours; two waiting links for one address make one account.
+#[tokio::test]
+async fn sign_up_links_expire_and_make_one_account() {
+    on_each_backend(async |env| {
+        for organization in ["First", "Second"] {
+            accounts::request_sign_up(
+                &env.state,
+                &env.client(),
+                input("Cleo", "cleo@example.com", PASSWORD, organization),
+            )
+            .await
+            .unwrap();
+            crate::common::wait_for_mail(env, "cleo@example.com", "Confirm your email").await;
+            while env.count("signup_requests").await < if organization == "First" { 1 } else { 2 } {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        }
+        let second = env.sign_up_token("cleo@example.com").await;
+        let mails = db::outbox::recent(env.db(), 10).await.unwrap();
+        let first = mails
+            .iter()
+            .filter(|m| m.subject.contains("Confirm your email"))
+            .map(|m| {
+                crate::common::link_in(&m.text_body, "http://localhost:3000/signup/confirm?token=")
+                    .unwrap()
+            })
+            .map(|l| l.rsplit('=').next().unwrap().to_string())
+            .find(|t| *t != second)
+            .expect("two links");
+        accounts::confirm_sign_up(&env.state, &env.client(), &second)
+            .await
+            .unwrap();
+        let err = accounts::confirm_sign_up(&env.state, &env.client(), &first)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err,
+            AppError::Conflict(ALREADY_REGISTERED.into()),
+            "[{}]",
+            env.backend
+        );
+        assert_eq!(env.count("users").await, 1);
+        assert_eq!(env.count("organizations").await, 1);
+
+        accounts::request_sign_up(
+            &env.state,
+            &env.client(),
+            input("Dan", "dan@example.com", PASSWORD, "Initech"),
+        )
+        .await
+        .unwrap();
+        let token = env.sign_up_token("dan@example.com").await;
+        let sql = "UPDATE signup_requests SET expires_at = $1 WHERE email_key = 'dan@example.com'";
+        let past = db::now() - chrono::Duration::seconds(1);
+        match env.db() {
+            db::Db::Sqlite(pool) => sqlx::query(sql).bind(past).execute(pool).await.map(|_| ()),
+            db::Db::Postgres(pool) => sqlx::query(sql).bind(past).execute(pool).await.map(|_| ()),
+        }
+        .unwrap();
+        let err = accounts::confirm_sign_up(&env.state, &env.client(), &token)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err,
+            AppError::Conflict(accounts::SIGN_UP_LINK_EXPIRED.into())
+        );
+        assert_eq!(env.count("users").await, 1);
     })
     .await;
 }

@@ -38,9 +38,10 @@ impl TestEnv {
         }
     }
 
-    /// Signs up a person with their own organization.
+    /// Signs up a person with their own organization, as a person does: the
+    /// form, the emailed link, the confirmation.
     pub async fn sign_up(&self, name: &str, email: &str, organization: &str) -> SignedIn {
-        accounts::sign_up(
+        accounts::request_sign_up(
             &self.state,
             &self.client(),
             SignUp {
@@ -51,7 +52,22 @@ impl TestEnv {
             },
         )
         .await
-        .unwrap_or_else(|e| panic!("[{}] sign-up of {email} failed: {e:?}", self.backend))
+        .unwrap_or_else(|e| panic!("[{}] sign-up of {email} failed: {e:?}", self.backend));
+        let token = self.sign_up_token(email).await;
+        accounts::confirm_sign_up(&self.state, &self.client(), &token)
+            .await
+            .unwrap_or_else(|e| panic!("[{}] confirming {email} failed: {e:?}", self.backend))
+    }
+
+    /// The token of the newest sign-up link mailed to `email`.
+    pub async fn sign_up_token(&self, email: &str) -> String {
+        let mail = wait_for_mail(self, email, "Confirm your email").await;
+        let link = link_in(
+            &mail.text_body,
+            "http://localhost:3000/signup/confirm?token=",
+        )
+        .expect("a sign-up link");
+        link.rsplit('=').next().unwrap().to_string()
     }
 
     pub async fn resolve(&self, token: &str) -> Option<Session> {
@@ -84,6 +100,18 @@ impl TestEnv {
                 .unwrap(),
         };
         n
+    }
+
+    /// Waits until `n` events of `action` are recorded (work that runs after
+    /// the request was answered records its event last).
+    pub async fn wait_for_action(&self, action: consort::domain::audit::AuditAction, n: i64) {
+        for _ in 0..1000 {
+            if self.count_action(action).await >= n {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("[{}] fewer than {n} {action:?} events", self.backend)
     }
 
     async fn finish(self) {
@@ -182,6 +210,23 @@ pub async fn last_mail_to(env: &TestEnv, to: &str) -> Option<db::outbox::MailRow
         .unwrap()
         .into_iter()
         .find(|m| m.to_address == to)
+}
+
+/// The newest mail to `to` whose subject contains `subject`, waiting for it
+/// (some mail is queued after the request has been answered).
+pub async fn wait_for_mail(env: &TestEnv, to: &str, subject: &str) -> db::outbox::MailRow {
+    for _ in 0..1000 {
+        let found = db::outbox::recent(env.db(), 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|m| m.to_address == to && m.subject.contains(subject));
+        if let Some(mail) = found {
+            return mail;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("[{}] no mail \"{subject}\" to {to}", env.backend)
 }
 
 /// The first link in a text that starts with `prefix`.
