@@ -81,8 +81,8 @@ LEPTOS_ENV := LEPTOS_OUTPUT_NAME=consort LEPTOS_SITE_ROOT=target/site LEPTOS_SIT
 test-rust:
 	$(LEPTOS_ENV) cargo test --release --no-default-features --features ssr -- --test-threads 4 --skip ten_thousand
 
-# Benchmarks in the release build, with their figures printed: 10,000 CSV rows
-# checked and stored on SQLite (the test fails above 2 seconds); the Members list of
+# Benchmarks in the release build, with their figures printed (never compared with
+# a wall-clock limit): 10,000 CSV rows checked and stored on SQLite; the Members list of
 # 10,000 people on SQLite and PostgreSQL (median of its server function and page). One
 # at a time, so the figures do not disturb each other.
 bench:

@@ -913,8 +913,8 @@ async fn settings_validate_lifetimes_and_sub_account_names() {
     .await;
 }
 
-/// The benchmark: 10,000 CSV rows checked and stored in one request.
-/// Prints the figure; fails above 2 seconds on SQLite.
+/// The benchmark of 10,000 CSV rows checked and stored in one request: it
+/// prints the time and asserts only what was stored (`make bench`).
 #[tokio::test]
 async fn ten_thousand_csv_rows_are_checked_and_stored_quickly() {
     let env = crate::common::sqlite().await;
@@ -933,10 +933,6 @@ async fn ten_thousand_csv_rows_are_checked_and_stored_quickly() {
     assert_eq!(sent.invited, 10_000);
     assert_eq!(env.count("invitations").await, 10_000);
     assert_eq!(env.count("outbox").await, 10_001);
-    assert!(
-        elapsed < std::time::Duration::from_secs(2),
-        "10,000 rows took {elapsed:?}"
-    );
 }
 
 #[tokio::test]

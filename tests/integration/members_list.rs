@@ -187,7 +187,7 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 
 /// The benchmark: a members list of 10,000 people, paged and searched on
 /// the server. Prints the median time of the Members server function and of the
-/// server-rendered page; fails above generous bounds.
+/// server-rendered page; asserts what is shown, never how long it took.
 #[tokio::test]
 async fn ten_thousand_members_list_and_render_quickly() {
     on_each_backend(async |env| {
@@ -259,8 +259,6 @@ async fn ten_thousand_members_list_and_render_quickly() {
             search_time.as_secs_f64() * 1e3,
             page.as_secs_f64() * 1e3,
         );
-        assert!(list < Duration::from_millis(50), "list_members median {list:?}");
-        assert!(page < Duration::from_millis(100), "page median {page:?}");
     })
     .await;
 }
