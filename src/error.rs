@@ -133,11 +133,30 @@ impl FromServerFnError for AppError {
             {
                 let error = AppError::BadRequest(detail);
                 #[cfg(feature = "ssr")]
-                crate::server::context::set_error_status(&error);
+                set_error_status(&error);
                 error
             }
             other => AppError::Transport(other.to_string()),
         }
+    }
+}
+
+/// Sets the response's status to the error's, except for a plain form post.
+#[cfg(feature = "ssr")]
+pub fn set_error_status(error: &AppError) {
+    let form_post = leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    });
+    if let (false, Some(response)) = (
+        form_post,
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+    ) && let Ok(status) = http::StatusCode::from_u16(error.status())
+    {
+        response.set_status(status);
     }
 }
 

@@ -122,6 +122,15 @@ impl FromIterator<Module> for ModuleSet {
     }
 }
 
+/// Modules as stored: names separated by `;` (what [`parse_list`] reads).
+pub fn join_list(modules: &[Module]) -> String {
+    modules
+        .iter()
+        .map(|m| m.as_str())
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
 /// Parses a list such as `members;contacts` (CSV cells, form values): the
 /// modules, or the first unknown name.
 pub fn parse_list(value: &str) -> Result<Vec<Module>, String> {

@@ -122,21 +122,7 @@ pub(crate) mod context {
         result
     }
 
-    /// Sets the response's status to the error's, except for a plain form post.
-    pub fn set_error_status(error: &AppError) {
-        let form_post = use_context::<http::request::Parts>().is_some_and(|parts| {
-            parts
-                .headers
-                .get(http::header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.contains("text/html"))
-        });
-        if let (false, Some(response)) = (form_post, use_context::<ResponseOptions>())
-            && let Ok(status) = http::StatusCode::from_u16(error.status())
-        {
-            response.set_status(status);
-        }
-    }
+    pub use crate::error::set_error_status;
 
     pub fn set_session_cookie(state: &AppState, token: &str) {
         set_cookie(&session::cookie(

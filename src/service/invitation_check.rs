@@ -6,7 +6,7 @@ use crate::domain::invitation::{CheckReport, CheckedRow, DraftRow, Outcome};
 use crate::domain::module::{self, Module};
 use crate::domain::policy::{OWN_SUB_ACCOUNTS_ONLY, may_grant_role, may_grant_sub_accounts};
 use crate::domain::role::Role;
-use crate::domain::sub_account::{SubAccount, name_key};
+pub use crate::domain::sub_account::SubAccountIndex;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 use uuid::Uuid;
@@ -40,64 +40,6 @@ pub struct Context<'a> {
     pub inviter_sub_accounts: Option<&'a [Uuid]>,
     pub member_keys: &'a HashSet<String>,
     pub pending: &'a HashMap<String, Uuid>,
-}
-
-/// The organization's sub-accounts, by id and by name.
-pub struct SubAccountIndex {
-    by_id: HashMap<Uuid, SubAccount>,
-    by_name: HashMap<String, Uuid>,
-}
-
-impl SubAccountIndex {
-    pub fn new(sub_accounts: Vec<SubAccount>) -> SubAccountIndex {
-        let by_name = sub_accounts
-            .iter()
-            .map(|s| (name_key(&s.name), s.id))
-            .collect();
-        let by_id = sub_accounts.into_iter().map(|s| (s.id, s)).collect();
-        SubAccountIndex { by_id, by_name }
-    }
-
-    /// Resolves chosen ids: each must be an open sub-account of this organization.
-    pub fn resolve_ids(&self, ids: &[Uuid]) -> Result<Vec<Uuid>, String> {
-        let mut out = Vec::new();
-        for id in ids {
-            match self.by_id.get(id) {
-                None => {
-                    return Err(
-                        "One of the chosen sub-accounts does not belong to this organization."
-                            .into(),
-                    );
-                }
-                Some(s) if s.archived => {
-                    return Err(format!("The sub-account \"{}\" is archived.", s.name));
-                }
-                Some(s) if !out.contains(&s.id) => out.push(s.id),
-                Some(_) => {}
-            }
-        }
-        Ok(out)
-    }
-
-    /// Resolves a CSV cell of names separated by `;` (empty: every sub-account).
-    pub fn resolve_names(&self, cell: &str) -> Result<Option<Vec<Uuid>>, String> {
-        let names: Vec<&str> = cell
-            .split([';', '|'])
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .collect();
-        if names.is_empty() {
-            return Ok(None);
-        }
-        let mut ids = Vec::new();
-        for name in names {
-            let id = self.by_name.get(&name_key(name)).ok_or_else(|| {
-                format!("Unknown sub-account \"{name}\": it is not one of this organization's sub-accounts.")
-            })?;
-            ids.push(*id);
-        }
-        self.resolve_ids(&ids).map(Some)
-    }
 }
 
 /// Rows typed or pasted in the dialog, numbered from 1.
@@ -238,6 +180,7 @@ pub fn is_disposable(email_key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::sub_account::SubAccount;
 
     fn candidate(row: usize, email: &str, role: Role) -> Candidate {
         Candidate {

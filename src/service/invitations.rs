@@ -14,7 +14,7 @@ use crate::domain::invitation::{
     CheckReport, Delivery, InvitationQuery, InvitationState, InvitationView, InviteOptions,
     InviteSource, MAX_ROWS, RESENDS_PER_DAY, SendResult,
 };
-use crate::domain::module::{self, Module};
+use crate::domain::module;
 use crate::domain::page::{PAGE_SIZE, Page};
 use crate::domain::policy::{Action, may_grant_role};
 use crate::domain::role::{MembershipKind, Role};
@@ -131,22 +131,13 @@ fn new_invitation(
         email: invitee.email.to_string(),
         email_key: invitee.email.key(),
         role: invitee.role.as_str(),
-        modules: module_list(&invitee.modules),
+        modules: module::join_list(&invitee.modules),
         sub_accounts: invitee.sub_accounts.clone(),
         token_hash,
         subject: mail.subject,
         text_body: mail.text,
         html_body: mail.html,
     }
-}
-
-/// Modules as stored: names separated by `;`.
-pub fn module_list(modules: &[Module]) -> String {
-    modules
-        .iter()
-        .map(|m| m.as_str())
-        .collect::<Vec<_>>()
-        .join(";")
 }
 
 async fn evaluate(

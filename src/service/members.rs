@@ -240,7 +240,7 @@ pub async fn update_access(
         checks.add("sub_accounts", OWN_SUB_ACCOUNTS_ONLY);
     }
     checks.finish()?;
-    let modules = super::invitations::module_list(&granted);
+    let modules = module::join_list(&granted);
     let subs_before = if row.all_sub_accounts {
         json!("All")
     } else {
