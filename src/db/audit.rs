@@ -1,5 +1,6 @@
 //! The audit trail: who did what, in which organization, to whom, when.
 
+use super::tx::{Tx, on_tx};
 use super::{Db, new_id, now, on_db};
 use crate::domain::audit::AuditAction;
 use chrono::{DateTime, Utc};
@@ -17,19 +18,38 @@ pub struct Event<'a> {
     pub details: serde_json::Value,
 }
 
-pub async fn record(db: &Db, action: AuditAction, event: Event<'_>) -> Result<(), sqlx::Error> {
-    let details = if event.details.is_null() {
+const INSERT: &str = "INSERT INTO audit_events (id, organization_id, actor_user_id, action, target_user_id, subject, ip, details, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
+fn details_text(event: &Event<'_>) -> String {
+    if event.details.is_null() {
         "{}".to_string()
     } else {
         event.details.to_string()
-    };
-    on_db!(db, pool => sqlx::query(
-        "INSERT INTO audit_events (id, organization_id, actor_user_id, action, target_user_id, subject, ip, details, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
+    }
+}
+
+/// Records an event on its own (attempts that change nothing else: a failed log-in).
+pub async fn record(db: &Db, action: AuditAction, event: Event<'_>) -> Result<(), sqlx::Error> {
+    let details = details_text(&event);
+    on_db!(db, pool => sqlx::query(INSERT)
     .bind(new_id()).bind(event.organization_id).bind(event.actor_user_id).bind(action.as_str())
     .bind(event.target_user_id).bind(event.subject).bind(event.ip).bind(details).bind(now())
     .execute(pool).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// Records an event in the transaction of the change it describes.
+pub async fn record_in(
+    tx: &mut Tx,
+    action: AuditAction,
+    event: Event<'_>,
+) -> Result<(), sqlx::Error> {
+    let details = details_text(&event);
+    on_tx!(tx, conn => sqlx::query(INSERT)
+    .bind(new_id()).bind(event.organization_id).bind(event.actor_user_id).bind(action.as_str())
+    .bind(event.target_user_id).bind(event.subject).bind(event.ip).bind(details).bind(now())
+    .execute(&mut *conn).await.map(|_| ()))?;
     Ok(())
 }
 

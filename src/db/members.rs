@@ -1,5 +1,6 @@
 //! The people of an organization, one page at a time.
 
+use super::tx::{Tx, on_tx};
 use super::{Db, on_db};
 use crate::domain::member::MemberSort;
 use chrono::{DateTime, Utc};
@@ -209,23 +210,22 @@ pub enum ChangeError {
     Db(#[from] sqlx::Error),
 }
 
-/// Applies `change` if the membership still has `version`, in a transaction
-/// that also checks an active owner remains. On PostgreSQL the organization's
+/// Applies `change` if the membership still has `version`, in the change's
+/// transaction, and checks an active owner remains. On PostgreSQL the organization's
 /// row is locked first, so two owners cannot demote each other at once; SQLite
 /// has one writer.
 pub async fn change(
-    db: &Db,
+    tx: &mut Tx,
     organization_id: Uuid,
     membership_id: Uuid,
     version: i64,
     change: &Change<'_>,
 ) -> Result<(), ChangeError> {
     let at = super::now();
-    let lock = matches!(db, Db::Postgres(_));
-    on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+    let lock = tx.is_postgres();
+    on_tx!(tx, conn => {
         if lock {
-            sqlx::query(LOCK_ORGANIZATION).bind(organization_id).execute(&mut *tx).await?;
+            sqlx::query(LOCK_ORGANIZATION).bind(organization_id).execute(&mut *conn).await?;
         }
         let changed = match change {
             Change::Access { role, modules, sub_accounts } => {
@@ -234,13 +234,13 @@ pub async fn change(
                      WHERE id = $5 AND organization_id = $6 AND version = $7",
                 ).bind(*role).bind(*modules).bind(sub_accounts.is_none()).bind(at)
                 .bind(membership_id).bind(organization_id).bind(version)
-                .execute(&mut *tx).await?.rows_affected();
+                .execute(&mut *conn).await?.rows_affected();
                 if n == 1 {
                     sqlx::query("DELETE FROM membership_sub_accounts WHERE membership_id = $1")
-                        .bind(membership_id).execute(&mut *tx).await?;
+                        .bind(membership_id).execute(&mut *conn).await?;
                     for sub in sub_accounts.iter().flat_map(|s| s.iter()) {
                         sqlx::query("INSERT INTO membership_sub_accounts (membership_id, sub_account_id) VALUES ($1, $2)")
-                            .bind(membership_id).bind(*sub).execute(&mut *tx).await?;
+                            .bind(membership_id).bind(*sub).execute(&mut *conn).await?;
                     }
                 }
                 n
@@ -250,23 +250,23 @@ pub async fn change(
                     "UPDATE memberships SET status = $1, version = version + 1, updated_at = $2
                      WHERE id = $3 AND organization_id = $4 AND version = $5",
                 ).bind(*status).bind(at).bind(membership_id).bind(organization_id).bind(version)
-                .execute(&mut *tx).await?.rows_affected();
+                .execute(&mut *conn).await?.rows_affected();
                 if *status == "active" {
                     sqlx::query(super::seats::OPEN).bind(super::new_id()).bind(at).bind(membership_id)
-                        .execute(&mut *tx).await?;
+                        .execute(&mut *conn).await?;
                 } else {
                     sqlx::query(super::seats::CLOSE).bind(at).bind(membership_id)
-                        .execute(&mut *tx).await?;
+                        .execute(&mut *conn).await?;
                 }
                 n
             }
             Change::Remove => {
                 sqlx::query(super::seats::CLOSE).bind(at).bind(membership_id)
-                    .execute(&mut *tx).await?;
+                    .execute(&mut *conn).await?;
                 sqlx::query(
                     "DELETE FROM memberships WHERE id = $1 AND organization_id = $2 AND version = $3",
                 ).bind(membership_id).bind(organization_id).bind(version)
-                .execute(&mut *tx).await?.rows_affected()
+                .execute(&mut *conn).await?.rows_affected()
             }
         };
         if changed != 1 {
@@ -274,11 +274,10 @@ pub async fn change(
         }
         let (owners,): (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM memberships WHERE organization_id = $1 AND role = 'owner' AND status = 'active'",
-        ).bind(organization_id).fetch_one(&mut *tx).await?;
+        ).bind(organization_id).fetch_one(&mut *conn).await?;
         if owners == 0 {
             return Err(ChangeError::LastOwner);
         }
-        tx.commit().await?;
         Ok(())
     })
 }
@@ -308,10 +307,10 @@ pub enum TransferError {
 }
 
 /// Makes membership `to` (at `version`, active) an owner with access to
-/// everything and, with `step_down`, makes `from` an admin — in one transaction,
+/// everything and, with `step_down`, makes `from` an admin — in the change's transaction,
 /// so the organization has an owner at every moment.
 pub async fn transfer_ownership(
-    db: &Db,
+    tx: &mut Tx,
     organization_id: Uuid,
     from: Uuid,
     to: Uuid,
@@ -319,21 +318,20 @@ pub async fn transfer_ownership(
     step_down: bool,
 ) -> Result<(), TransferError> {
     let at = super::now();
-    let lock = matches!(db, Db::Postgres(_));
-    on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+    let lock = tx.is_postgres();
+    on_tx!(tx, conn => {
         if lock {
-            sqlx::query(LOCK_ORGANIZATION).bind(organization_id).execute(&mut *tx).await?;
+            sqlx::query(LOCK_ORGANIZATION).bind(organization_id).execute(&mut *conn).await?;
         }
         let owner: Option<(String, String)> = sqlx::query_as(
             "SELECT role, status FROM memberships WHERE id = $1 AND organization_id = $2",
-        ).bind(from).bind(organization_id).fetch_optional(&mut *tx).await?;
+        ).bind(from).bind(organization_id).fetch_optional(&mut *conn).await?;
         if owner.is_none_or(|(role, status)| role != "owner" || status != "active") {
             return Err(TransferError::NotOwner);
         }
         let target: Option<(String, i64)> = sqlx::query_as(
             "SELECT status, version FROM memberships WHERE id = $1 AND organization_id = $2",
-        ).bind(to).bind(organization_id).fetch_optional(&mut *tx).await?;
+        ).bind(to).bind(organization_id).fetch_optional(&mut *conn).await?;
         match target {
             Some((_, v)) if v != version => return Err(TransferError::Stale),
             None => return Err(TransferError::Stale),
@@ -344,15 +342,14 @@ pub async fn transfer_ownership(
             "UPDATE memberships SET role = 'owner', modules = '', all_sub_accounts = TRUE,
                     version = version + 1, updated_at = $1
              WHERE id = $2",
-        ).bind(at).bind(to).execute(&mut *tx).await?;
+        ).bind(at).bind(to).execute(&mut *conn).await?;
         sqlx::query("DELETE FROM membership_sub_accounts WHERE membership_id = $1")
-            .bind(to).execute(&mut *tx).await?;
+            .bind(to).execute(&mut *conn).await?;
         if step_down {
             sqlx::query(
                 "UPDATE memberships SET role = 'admin', version = version + 1, updated_at = $1 WHERE id = $2",
-            ).bind(at).bind(from).execute(&mut *tx).await?;
+            ).bind(at).bind(from).execute(&mut *conn).await?;
         }
-        tx.commit().await?;
         Ok(())
     })
 }

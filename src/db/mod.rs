@@ -14,6 +14,7 @@ pub mod seats;
 pub mod sessions;
 pub mod signups;
 pub mod sub_accounts;
+pub mod tx;
 pub mod users;
 
 use chrono::{DateTime, SubsecRound, Utc};

@@ -1,6 +1,7 @@
 //! Organizations and memberships, and sign-up's one transaction that creates a
 //! user, their organization and the owner membership together.
 
+use super::tx::{Tx, on_tx};
 use super::{Db, is_unique_violation, new_id, now, on_db};
 use crate::domain::module;
 use crate::domain::organization::slug_candidate;
@@ -205,17 +206,15 @@ pub async fn set_invitation_lifetime(
 /// belongs to it: memberships, invitations, sub-accounts, billing details, seat
 /// history and its audit trail.
 /// Invitation mails still waiting to be sent are withdrawn: their links would lead nowhere.
-pub async fn delete(db: &Db, organization_id: Uuid) -> Result<bool, sqlx::Error> {
-    on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+pub async fn delete(tx: &mut Tx, organization_id: Uuid) -> Result<bool, sqlx::Error> {
+    on_tx!(tx, conn => {
         sqlx::query(
             "UPDATE outbox SET status = 'failed', last_error = 'the organization was deleted'
              WHERE status = 'queued' AND id IN (
                  SELECT mail_id FROM invitations WHERE organization_id = $1 AND status = 'pending')",
-        ).bind(organization_id).execute(&mut *tx).await?;
+        ).bind(organization_id).execute(&mut *conn).await?;
         let n = sqlx::query("DELETE FROM organizations WHERE id = $1")
-            .bind(organization_id).execute(&mut *tx).await?.rows_affected();
-        tx.commit().await?;
+            .bind(organization_id).execute(&mut *conn).await?.rows_affected();
         Ok(n == 1)
     })
 }

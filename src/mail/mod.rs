@@ -44,6 +44,27 @@ impl Mailer {
         Ok(())
     }
 
+    /// Queues a mail in the transaction of the change that causes it; call
+    /// [`Mailer::wake`] once that transaction has committed.
+    pub async fn queue_in(
+        &self,
+        tx: &mut db::tx::Tx,
+        to: &str,
+        mail: &Rendered,
+    ) -> Result<(), sqlx::Error> {
+        db::outbox::enqueue_in(
+            tx,
+            &db::outbox::NewMail {
+                to,
+                subject: &mail.subject,
+                text_body: &mail.text,
+                html_body: &mail.html,
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Wakes the worker after mail was queued in a transaction of its own.
     pub fn wake(&self) {
         self.wake.notify_one();

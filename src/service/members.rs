@@ -247,19 +247,6 @@ pub async fn update_access(
         let mut names = db::members::sub_account_names(&state.db, &[row.id]).await?;
         json!(names.remove(&row.id).unwrap_or_default())
     };
-    db::members::change(
-        &state.db,
-        ctx.organization.id,
-        row.id,
-        change.version,
-        &Change::Access {
-            role: change.role.as_str(),
-            modules: &modules,
-            sub_accounts: sub_accounts.as_deref(),
-        },
-    )
-    .await
-    .map_err(change_error)?;
     let labels = |list: &[module::Module]| list.iter().map(|m| m.label()).collect::<Vec<_>>();
     let before_modules = module::parse_list(&row.modules).unwrap_or_default();
     let subs_after = match &sub_accounts {
@@ -272,8 +259,22 @@ pub async fn update_access(
                 .collect::<Vec<_>>()
         ),
     };
-    ctx.record(
-        state,
+    let mut tx = state.db.begin().await?;
+    db::members::change(
+        &mut tx,
+        ctx.organization.id,
+        row.id,
+        change.version,
+        &Change::Access {
+            role: change.role.as_str(),
+            modules: &modules,
+            sub_accounts: sub_accounts.as_deref(),
+        },
+    )
+    .await
+    .map_err(change_error)?;
+    ctx.record_in(
+        &mut tx,
         client,
         AuditAction::MemberAccessChanged,
         Some(user_id),
@@ -283,7 +284,9 @@ pub async fn update_access(
             "sub_accounts": { "before": subs_before, "after": subs_after },
         }),
     )
-    .await
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Another member whom the actor may deactivate or remove (their role stays
@@ -338,8 +341,15 @@ pub async fn set_active(
             if active { "active" } else { "deactivated" }
         )));
     }
+    let (action, notice) = if active {
+        (AuditAction::MemberReactivated, MemberNotice::Reactivated)
+    } else {
+        (AuditAction::MemberDeactivated, MemberNotice::Deactivated)
+    };
+    let mail = ctx.notice(state, notice, &row.name).await?;
+    let mut tx = state.db.begin().await?;
     db::members::change(
-        &state.db,
+        &mut tx,
         ctx.organization.id,
         row.id,
         version,
@@ -347,20 +357,18 @@ pub async fn set_active(
     )
     .await
     .map_err(change_error)?;
-    let (action, notice) = if active {
-        (AuditAction::MemberReactivated, MemberNotice::Reactivated)
-    } else {
-        (AuditAction::MemberDeactivated, MemberNotice::Deactivated)
-    };
-    ctx.notify(state, notice, &row.email, &row.name).await?;
-    ctx.record(
-        state,
+    state.mailer.queue_in(&mut tx, &row.email, &mail).await?;
+    ctx.record_in(
+        &mut tx,
         client,
         action,
         Some(user_id),
         json!({ "email": row.email }),
     )
-    .await
+    .await?;
+    tx.commit().await?;
+    state.mailer.wake();
+    Ok(())
 }
 
 /// Removes a member: gone from the organization; they can be invited again.
@@ -380,8 +388,10 @@ pub async fn remove(
         "You cannot remove yourself here: leave the organization from Account settings.",
     )
     .await?;
+    let mail = ctx.notice(state, MemberNotice::Removed, &row.name).await?;
+    let mut tx = state.db.begin().await?;
     db::members::change(
-        &state.db,
+        &mut tx,
         ctx.organization.id,
         row.id,
         version,
@@ -389,14 +399,16 @@ pub async fn remove(
     )
     .await
     .map_err(change_error)?;
-    ctx.notify(state, MemberNotice::Removed, &row.email, &row.name)
-        .await?;
-    ctx.record(
-        state,
+    state.mailer.queue_in(&mut tx, &row.email, &mail).await?;
+    ctx.record_in(
+        &mut tx,
         client,
         AuditAction::MemberRemoved,
         Some(user_id),
         json!({ "email": row.email, "role": row.role, "kind": row.kind }),
     )
-    .await
+    .await?;
+    tx.commit().await?;
+    state.mailer.wake();
+    Ok(())
 }

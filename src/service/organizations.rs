@@ -5,6 +5,7 @@ use crate::auth::actor;
 use crate::auth::client::Client;
 use crate::auth::session::Session;
 use crate::db;
+use crate::db::tx::Tx;
 use crate::domain::account::{
     OrganizationOverview, OrganizationShell, OrganizationSummary, Viewer,
 };
@@ -12,6 +13,7 @@ use crate::domain::audit::AuditAction;
 use crate::domain::policy::{Action, MembershipFacts, Target};
 use crate::domain::role::{MemberStatus, MembershipKind, Role};
 use crate::error::AppError;
+use crate::mail::Rendered;
 use crate::mail::templates::{MemberNotice, member_notice};
 use crate::state::AppState;
 use uuid::Uuid;
@@ -30,17 +32,17 @@ pub struct MemberContext {
 
 impl MemberContext {
     /// Records in the organization's audit trail that the actor did `action`
-    /// (to `target`, when it concerns a person).
-    pub async fn record(
+    /// (to `target`, when it concerns a person), in the change's transaction.
+    pub async fn record_in(
         &self,
-        state: &AppState,
+        tx: &mut Tx,
         client: &Client,
         action: AuditAction,
         target: Option<Uuid>,
         details: serde_json::Value,
     ) -> Result<(), AppError> {
-        db::audit::record(
-            &state.db,
+        db::audit::record_in(
+            tx,
             action,
             db::audit::Event {
                 organization_id: Some(self.organization.id),
@@ -55,22 +57,52 @@ impl MemberContext {
         Ok(())
     }
 
-    /// Tells the person `name <to>` by mail what the actor did to their membership.
-    pub async fn notify(
+    /// Records an event that is the whole change (an export, say).
+    pub async fn record(
+        &self,
+        state: &AppState,
+        client: &Client,
+        action: AuditAction,
+        target: Option<Uuid>,
+        details: serde_json::Value,
+    ) -> Result<(), AppError> {
+        let mut tx = state.db.begin().await?;
+        self.record_in(&mut tx, client, action, target, details)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The mail that tells `name` what the actor did to their membership;
+    /// queue it in the change's transaction.
+    pub async fn notice(
         &self,
         state: &AppState,
         notice: MemberNotice,
-        to: &str,
         name: &str,
-    ) -> Result<(), AppError> {
-        let actor = db::users::find(&state.db, self.user_id)
+    ) -> Result<Rendered, AppError> {
+        let actor = self.actor_name(state).await?;
+        Ok(self.notice_from(state, &actor, notice, name))
+    }
+
+    /// The actor's name, as notices sign it.
+    pub async fn actor_name(&self, state: &AppState) -> Result<String, AppError> {
+        Ok(db::users::find(&state.db, self.user_id)
             .await?
             .map(|u| u.name)
-            .unwrap_or_default();
+            .unwrap_or_default())
+    }
+
+    /// [`MemberContext::notice`] with the actor's name already read (for many at once).
+    pub fn notice_from(
+        &self,
+        state: &AppState,
+        actor: &str,
+        notice: MemberNotice,
+        name: &str,
+    ) -> Rendered {
         let link = state.link(&format!("/o/{}", self.organization.slug));
-        let mail = member_notice(notice, name, &self.organization.name, &actor, &link);
-        state.mailer.queue(&state.db, to, &mail).await?;
-        Ok(())
+        member_notice(notice, name, &self.organization.name, actor, &link)
     }
 }
 

@@ -52,7 +52,9 @@ pub async fn transfer(
             to.name
         )));
     }
-    db::members::transfer_ownership(&state.db, org, from.id, to.id, version, step_down)
+    let mail = ctx.notice(state, MemberNotice::MadeOwner, &to.name).await?;
+    let mut tx = state.db.begin().await?;
+    db::members::transfer_ownership(&mut tx, org, from.id, to.id, version, step_down)
         .await
         .map_err(|e| match e {
             TransferError::Stale => AppError::Conflict(format!(
@@ -68,10 +70,9 @@ pub async fn transfer(
             }
             TransferError::Db(e) => e.into(),
         })?;
-    ctx.notify(state, MemberNotice::MadeOwner, &to.email, &to.name)
-        .await?;
-    ctx.record(
-        state,
+    state.mailer.queue_in(&mut tx, &to.email, &mail).await?;
+    ctx.record_in(
+        &mut tx,
         client,
         AuditAction::OwnershipTransferred,
         Some(user_id),
@@ -84,7 +85,10 @@ pub async fn transfer(
             "stepped_down": step_down,
         }),
     )
-    .await
+    .await?;
+    tx.commit().await?;
+    state.mailer.wake();
+    Ok(())
 }
 
 /// The signed-in member leaves the organization (never its last active owner).
@@ -98,8 +102,9 @@ pub async fn leave(
     let own = db::members::find(&state.db, ctx.organization.id, ctx.user_id)
         .await?
         .ok_or(AppError::Internal)?;
+    let mut tx = state.db.begin().await?;
     db::members::change(
-        &state.db,
+        &mut tx,
         ctx.organization.id,
         own.id,
         own.version,
@@ -113,14 +118,16 @@ pub async fn leave(
         ),
         ChangeError::Db(e) => e.into(),
     })?;
-    ctx.record(
-        state,
+    ctx.record_in(
+        &mut tx,
         client,
         AuditAction::MemberLeft,
         Some(ctx.user_id),
         json!({ "email": own.email, "role": own.role, "kind": own.kind }),
     )
-    .await
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Deletes the organization and everything in it, once the owner has typed its
@@ -154,23 +161,27 @@ pub async fn delete(
         NOTIFY_LIMIT,
     )
     .await?;
-    if !db::organizations::delete(&state.db, ctx.organization.id).await? {
+    let actor = ctx.actor_name(state).await?;
+    let mails: Vec<_> = people
+        .iter()
+        .filter(|p| p.user_id != ctx.user_id)
+        .map(|p| {
+            let mail = ctx.notice_from(state, &actor, MemberNotice::OrganizationDeleted, &p.name);
+            (p.email.as_str(), mail)
+        })
+        .collect();
+    let mut tx = state.db.begin().await?;
+    if !db::organizations::delete(&mut tx, ctx.organization.id).await? {
         return Err(AppError::NotFound(
             "This organization has been deleted already.".into(),
         ));
     }
-    for person in people.iter().filter(|p| p.user_id != ctx.user_id) {
-        ctx.notify(
-            state,
-            MemberNotice::OrganizationDeleted,
-            &person.email,
-            &person.name,
-        )
-        .await?;
+    for (to, mail) in &mails {
+        state.mailer.queue_in(&mut tx, to, mail).await?;
     }
     // The organization's own trail went with it; this event stays with the person.
-    db::audit::record(
-        &state.db,
+    db::audit::record_in(
+        &mut tx,
         AuditAction::OrganizationDeleted,
         db::audit::Event {
             actor_user_id: Some(ctx.user_id),
@@ -182,5 +193,7 @@ pub async fn delete(
         },
     )
     .await?;
+    tx.commit().await?;
+    state.mailer.wake();
     Ok(())
 }

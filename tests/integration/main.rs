@@ -19,3 +19,4 @@ mod passwords;
 mod policy_matrix;
 mod sessions;
 mod web;
+mod whole_changes;

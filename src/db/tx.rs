@@ -1,0 +1,55 @@
+//! One transaction for one change: the change, its audit event(s) and its
+//! mail(s) are written through the same [`Tx`] and commit together or not at
+//! all. Dropping a `Tx` without [`Tx::commit`] rolls it back.
+
+use super::Db;
+use sqlx::{Postgres, Sqlite, Transaction};
+
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// Runs the same expression against the connection of whichever transaction
+/// `tx` (a `&mut Tx`) holds; `$conn` is a `&mut` connection to pass as `&mut *$conn`.
+macro_rules! on_tx {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match $tx {
+            $crate::db::tx::Tx::Sqlite(transaction) => {
+                let $conn = &mut **transaction;
+                $body
+            }
+            $crate::db::tx::Tx::Postgres(transaction) => {
+                let $conn = &mut **transaction;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use on_tx;
+
+impl Db {
+    /// Starts a change. On SQLite the write lock is taken at once (`BEGIN
+    /// IMMEDIATE`), so a transaction that reads before it writes never fails to
+    /// upgrade; writers queue on the busy timeout instead.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await,
+            Tx::Postgres(tx) => tx.commit().await,
+        }
+    }
+
+    /// PostgreSQL needs explicit row locks where SQLite's single writer suffices.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Tx::Postgres(_))
+    }
+}

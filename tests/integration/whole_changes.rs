@@ -1,0 +1,205 @@
+//! Every change is whole: the change, its audit event and its mail commit
+//! together or not at all. A trigger makes the audit (or the mail) insert fail;
+//! the database must then be exactly as before and the person told to try again.
+
+use crate::common::{TestEnv, on_each_backend};
+use crate::invitations::{Org, organization};
+use crate::members::{change, member};
+use consort::db::Db;
+use consort::domain::module::Module;
+use consort::domain::role::Role;
+use consort::error::AppError;
+use consort::service::{members, ownership};
+use uuid::Uuid;
+
+/// The tables a change may touch.
+const TABLES: [&str; 9] = [
+    "users",
+    "organizations",
+    "memberships",
+    "membership_sub_accounts",
+    "invitations",
+    "sessions",
+    "audit_events",
+    "outbox",
+    "seat_periods",
+];
+
+/// Every row of every table above, as text: equal snapshots, equal databases.
+async fn snapshot(env: &TestEnv) -> Vec<String> {
+    let mut out = Vec::new();
+    for table in TABLES {
+        let rows = match env.db() {
+            Db::Sqlite(pool) => {
+                let columns: Vec<String> =
+                    sqlx::query_scalar("SELECT name FROM pragma_table_info($1) ORDER BY cid")
+                        .bind(table)
+                        .fetch_all(pool)
+                        .await
+                        .unwrap();
+                let row = columns
+                    .iter()
+                    .map(|c| format!("quote({c})"))
+                    .collect::<Vec<_>>()
+                    .join(" || ',' || ");
+                let sql = format!(
+                    "SELECT COALESCE(group_concat(r, '|'), '') FROM (SELECT {row} AS r FROM {table} ORDER BY 1)"
+                );
+                sqlx::query_scalar::<_, String>(&sql).fetch_one(pool).await
+            }
+            Db::Postgres(pool) => {
+                let sql = format!(
+                    "SELECT COALESCE(string_agg(t::text, '|' ORDER BY t::text), '') FROM {table} t"
+                );
+                sqlx::query_scalar::<_, String>(&sql).fetch_one(pool).await
+            }
+        }
+        .unwrap();
+        out.push(format!("{table}: {rows}"));
+    }
+    out
+}
+
+/// Which insert the fault breaks.
+#[derive(Clone, Copy, Debug)]
+enum Fault {
+    Audit,
+    Mail,
+}
+
+impl Fault {
+    fn table(self) -> &'static str {
+        match self {
+            Fault::Audit => "audit_events",
+            Fault::Mail => "outbox",
+        }
+    }
+}
+
+async fn execute(env: &TestEnv, sql: &str) {
+    match env.db() {
+        Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        Db::Postgres(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()),
+    }
+    .unwrap();
+}
+
+/// Makes every insert into the fault's table fail until [`heal`].
+async fn inject(env: &TestEnv, fault: Fault) {
+    let table = fault.table();
+    let sql = match env.db() {
+        Db::Sqlite(_) => format!(
+            "CREATE TRIGGER injected_fault BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, 'injected fault'); END"
+        ),
+        Db::Postgres(_) => format!(
+            "CREATE FUNCTION injected_fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected fault'; END $$;
+             CREATE TRIGGER injected_fault BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION injected_fault();"
+        ),
+    };
+    execute(env, &sql).await;
+}
+
+async fn heal(env: &TestEnv, fault: Fault) {
+    let sql = match env.db() {
+        Db::Sqlite(_) => "DROP TRIGGER injected_fault".to_string(),
+        Db::Postgres(_) => format!(
+            "DROP TRIGGER injected_fault ON {}; DROP FUNCTION injected_fault();",
+            fault.table()
+        ),
+    };
+    execute(env, &sql).await;
+}
+
+/// Runs `attempt` with `fault` injected: it must fail with "try again" and
+/// leave every table exactly as it was.
+async fn whole<F: AsyncFn() -> Result<(), AppError>>(
+    env: &TestEnv,
+    what: &str,
+    fault: Fault,
+    attempt: F,
+) {
+    let before = snapshot(env).await;
+    inject(env, fault).await;
+    let result = attempt().await;
+    heal(env, fault).await;
+    assert_eq!(
+        result,
+        Err(AppError::Internal),
+        "[{}] {what} with a failing {fault:?} insert",
+        env.backend
+    );
+    assert!(
+        AppError::Internal.to_string().contains("try again"),
+        "the person is told to try again"
+    );
+    let after = snapshot(env).await;
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!(
+            b, a,
+            "[{}] {what} with a failing {fault:?} insert left a trace",
+            env.backend
+        );
+    }
+}
+
+async fn version(env: &TestEnv, org: &Org, user: Uuid) -> i64 {
+    members::detail(&env.state, Some(org.owner), &org.slug, user)
+        .await
+        .unwrap()
+        .version
+}
+
+#[tokio::test]
+async fn member_changes_are_whole() {
+    on_each_backend(async |env| {
+        let acme = organization(env, "Olive Owner", "owner@acme.test", "Acme").await;
+        let (ana, _) = member(env, &acme, "ana@acme.test", Role::User).await;
+        let by = Some(acme.owner);
+        for fault in [Fault::Audit, Fault::Mail] {
+            let v = version(env, &acme, ana).await;
+            if matches!(fault, Fault::Audit) {
+                // A role change sends no mail: only its audit event can fail.
+                whole(env, "a role change", fault, async || {
+                    members::update_access(
+                        &env.state,
+                        &env.client(),
+                        by,
+                        &acme.slug,
+                        ana,
+                        change(Role::Admin, vec![Module::Contacts], v),
+                    )
+                    .await
+                })
+                .await;
+            }
+            whole(env, "a deactivation", fault, async || {
+                members::set_active(&env.state, &env.client(), by, &acme.slug, ana, false, v).await
+            })
+            .await;
+            whole(env, "a removal", fault, async || {
+                members::remove(&env.state, &env.client(), by, &acme.slug, ana, v).await
+            })
+            .await;
+            whole(env, "an ownership transfer", fault, async || {
+                ownership::transfer(&env.state, &env.client(), by, &acme.slug, ana, v, true).await
+            })
+            .await;
+            whole(env, "deleting the organization", fault, async || {
+                ownership::delete(&env.state, &env.client(), by, &acme.slug, "Acme").await
+            })
+            .await;
+        }
+        let (_, bo) = member(env, &acme, "bo@acme.test", Role::User).await;
+        whole(env, "leaving", Fault::Audit, async || {
+            ownership::leave(&env.state, &env.client(), Some(bo), &acme.slug).await
+        })
+        .await;
+
+        // Healed, each works and leaves its event and its mail.
+        let v = version(env, &acme, ana).await;
+        members::set_active(&env.state, &env.client(), by, &acme.slug, ana, false, v)
+            .await
+            .unwrap();
+    })
+    .await;
+}
