@@ -8,6 +8,7 @@ mod accounts;
 mod audit_log;
 mod billing;
 mod database;
+mod hostile_text;
 mod invitations;
 mod mail;
 mod members;
