@@ -1,6 +1,7 @@
 //! The HTML shell, the root component and the route table.
 
 use crate::components::hydration::HydrationMarker;
+use crate::components::raw_text::EscapeTitles;
 use crate::pages::{
     accept_invitation::AcceptInvitationRoute, account::AccountRoute, audit_log::AuditLogRoute,
     billing::BillingRoute, confirm_signup::ConfirmSignUpRoute, contacts::ContactsRoute,
@@ -55,6 +56,8 @@ fn set_page_security_policy() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
+        // Before any page's <Title>: stored names go into titles.
+        <EscapeTitles />
         <HydrationMarker />
         <Router>
             <Routes fallback=NotFound>

@@ -11,3 +11,4 @@ pub mod list;
 pub mod member_tabs;
 pub mod org_header;
 pub mod pager;
+pub mod raw_text;

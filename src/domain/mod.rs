@@ -6,6 +6,7 @@ pub mod audit;
 pub mod billing;
 pub mod csv;
 pub mod email;
+pub mod html;
 pub mod invitation;
 pub mod member;
 pub mod module;

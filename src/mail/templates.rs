@@ -1,23 +1,8 @@
 //! The text of every email, in plain text and HTML.
 
 use super::Rendered;
+use crate::domain::html::escape_html;
 use chrono::{DateTime, Utc};
-
-/// Escapes text for HTML bodies.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 pub use crate::domain::time::date_time as format_time;
 
@@ -26,14 +11,14 @@ fn html_page(paragraphs: &[String], action: Option<(&str, &str)>) -> String {
         "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#1f2937;line-height:1.5\">",
     );
     for p in paragraphs {
-        body.push_str(&format!("<p>{}</p>", escape(p)));
+        body.push_str(&format!("<p>{}</p>", escape_html(p)));
     }
     if let Some((label, href)) = action {
         body.push_str(&format!(
             "<p><a href=\"{}\" style=\"display:inline-block;background:#4338ca;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none\">{}</a></p><p style=\"font-size:13px;color:#6b7280\">Or paste this link into your browser: {}</p>",
-            escape(href),
-            escape(label),
-            escape(href)
+            escape_html(href),
+            escape_html(label),
+            escape_html(href)
         ));
     }
     body.push_str("<p style=\"font-size:13px;color:#6b7280\">— Consort</p></body></html>");

@@ -6,6 +6,7 @@ use crate::components::form::{
     Field, FormAlert, Notice, Submit, field_error, form_error, succeeded,
 };
 use crate::components::list::TableWrap;
+use crate::components::raw_text::raw_text;
 use crate::domain::billing::{BillingDetails, BillingOverview, SeatCounts, months_csv};
 use crate::domain::time::month_name;
 use crate::server::billing::{SaveBillingDetails, load_billing};
@@ -105,7 +106,7 @@ fn DetailsCard(
                 <div class="field" class:field-invalid=move || address_error.with(Option::is_some)>
                     <label for="field-address">"Billing address"</label>
                     <textarea id="field-address" name="address" rows="4" autocomplete="street-address"
-                        aria-invalid=move || address_error.with(Option::is_some).to_string()>{details.address}</textarea>
+                        aria-invalid=move || address_error.with(Option::is_some).to_string()>{raw_text(details.address)}</textarea>
                     {move || address_error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 </div>
                 <Field label="Tax ID" name="tax_id" required=false hint="VAT, GST or other tax number, e.g. DE123456789."

@@ -16,6 +16,7 @@ pub fn OrgHomePage() -> impl IntoView {
                     let org = data.organization;
                     let members = org.member_count();
                     view! {
+                        // A stored name: <EscapeTitles /> in App escapes it in the server's HTML.
                         <Title text=format!("{} · Consort", org.name) />
                         <div class="page-head">
                             <h1>{org.name.clone()}</h1>

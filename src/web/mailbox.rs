@@ -2,7 +2,8 @@
 //! in the outbox and can be read here. Never mounted when SMTP is configured.
 
 use crate::db;
-use crate::mail::templates::{escape, format_time};
+use crate::domain::html::escape_html;
+use crate::mail::templates::format_time;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::Html;
@@ -17,7 +18,7 @@ fn page(title: &str, body: &str) -> Html<String> {
          <title>{} · Development mailbox · Consort</title><link rel=\"stylesheet\" href=\"/pkg/consort.css\"></head>\
          <body><header class=\"topbar\"><a class=\"brand\" href=\"/\">Consort</a><span class=\"topbar-note\">Development mailbox</span></header>\
          <main class=\"page page-wide\">{body}</main></body></html>",
-        escape(title)
+        escape_html(title)
     ))
 }
 
@@ -35,11 +36,11 @@ pub async fn list(State(state): State<AppState>) -> Result<Html<String>, StatusC
         for mail in mails {
             body.push_str(&format!(
                 "<tr><td>{}</td><td><a href=\"/dev/mailbox/{}\">{}</a></td><td>{}</td><td>{}</td></tr>",
-                escape(&mail.to_address),
+                escape_html(&mail.to_address),
                 mail.id,
-                escape(&mail.subject),
+                escape_html(&mail.subject),
                 format_time(mail.created_at),
-                escape(&mail.status)
+                escape_html(&mail.status)
             ));
         }
         body.push_str("</tbody></table>");
@@ -57,10 +58,10 @@ pub async fn show(
         .ok_or(StatusCode::NOT_FOUND)?;
     let body = format!(
         "<p><a href=\"/dev/mailbox\">← All messages</a></p><h1>{}</h1><dl class=\"facts\"><dt>To</dt><dd>{}</dd><dt>Queued</dt><dd>{}</dd><dt>Status</dt><dd>{}</dd></dl><article class=\"card mail-body\" aria-label=\"Message\">{}</article>",
-        escape(&mail.subject),
-        escape(&mail.to_address),
+        escape_html(&mail.subject),
+        escape_html(&mail.to_address),
         format_time(mail.created_at),
-        escape(&mail.status),
+        escape_html(&mail.status),
         linkify(&mail.text_body)
     );
     Ok(page(&mail.subject, &body))
@@ -74,9 +75,9 @@ fn linkify(text: &str) -> String {
                 .split(' ')
                 .map(|word| {
                     if word.starts_with("http://") || word.starts_with("https://") {
-                        format!("<a href=\"{0}\">{0}</a>", escape(word))
+                        format!("<a href=\"{0}\">{0}</a>", escape_html(word))
                     } else {
-                        escape(word)
+                        escape_html(word)
                     }
                 })
                 .collect();

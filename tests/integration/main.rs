@@ -9,6 +9,7 @@ mod audit_log;
 mod billing;
 mod database;
 mod hardening;
+mod hostile_text;
 mod invitations;
 mod mail;
 mod members;
