@@ -337,6 +337,7 @@ async fn hostile_text_is_shown_as_text_on_every_page_and_in_every_mail() {
         passwords::request_reset(&env.state, &client, MEMBER_EMAIL)
             .await
             .unwrap();
+        crate::common::wait_for_mail(env, MEMBER_EMAIL, "Reset your Consort password").await;
 
         // Every page that shows these values, as the owner.
         let owner_pages: [(String, Vec<&str>); 9] = [
@@ -436,11 +437,36 @@ async fn hostile_text_is_shown_as_text_on_every_page_and_in_every_mail() {
         )
         .await;
 
+        // A sign-up link waiting to be followed shows what it will create.
+        let (newcomer, new_org) = (hostile("Nia"), hostile("Nova"));
+        accounts::request_sign_up(
+            &env.state,
+            &client,
+            accounts::SignUp {
+                name: newcomer.clone(),
+                email: "nia@hostile.test".into(),
+                password: PASSWORD.into(),
+                organization: new_org.clone(),
+            },
+        )
+        .await
+        .unwrap();
+        let waiting = env.sign_up_token("nia@hostile.test").await;
+        check_page(
+            env,
+            &mut findings,
+            &format!("/signup/confirm?token={waiting}"),
+            None,
+            &[&newcomer, &new_org],
+        )
+        .await;
+
         // Every mail: its HTML body, and its page in the development mailbox.
         let mails = db::outbox::recent(env.db(), 200).await.unwrap();
-        // Welcome, two invitations, deactivated, reactivated, password reset.
+        // Two sign-up links, welcome, two invitations, deactivated, reactivated,
+        // password reset.
         let subjects: Vec<&str> = mails.iter().map(|m| m.subject.as_str()).collect();
-        assert_eq!(mails.len(), 6, "[{}] {subjects:?}", env.backend);
+        assert_eq!(mails.len(), 8, "[{}] {subjects:?}", env.backend);
         check_page(env, &mut findings, "/dev/mailbox", None, &subjects).await;
         for mail in &mails {
             let what = format!(
@@ -449,7 +475,14 @@ async fn hostile_text_is_shown_as_text_on_every_page_and_in_every_mail() {
             );
             let body = findings.inert(&what, &mail.html_body);
             let text = all_text(&body);
-            for value in [&org_name, &owner_name, &member_name, &member_renamed] {
+            for value in [
+                &org_name,
+                &owner_name,
+                &member_name,
+                &member_renamed,
+                &newcomer,
+                &new_org,
+            ] {
                 if mail.text_body.contains(value.as_str()) {
                     findings.check(text.contains(value.as_str()), || {
                         format!("{what}: the HTML body does not show {value:?}")
