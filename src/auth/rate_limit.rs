@@ -4,9 +4,10 @@
 //! every instance sharing the database enforces the same limit.
 
 use crate::db::limits::Claim;
+use crate::db::tx::Tx;
 use crate::db::{self, Db};
 use crate::error::AppError;
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
 /// Failed log-ins and password checks are counted over this window.
@@ -23,6 +24,10 @@ pub struct Limit {
 impl Limit {
     pub const fn new(name: &'static str, max: i64, window: Duration) -> Limit {
         Limit { name, max, window }
+    }
+
+    fn key(&self, subject: &str) -> String {
+        format!("{}:{subject}", self.name)
     }
 }
 
@@ -43,10 +48,22 @@ impl Slot {
 
 /// Claims a slot of `limit` for `subject`, or says when to try again.
 pub async fn claim(db: &Db, limit: Limit, subject: &str) -> Result<Slot, AppError> {
-    let key = format!("{}:{subject}", limit.name);
     let now = db::now();
-    match db::limits::claim(db, &key, limit.max, limit.window, now).await? {
-        Claim::Taken(id) => Ok(Slot(id)),
+    let claim = db::limits::claim(db, &limit.key(subject), limit.max, limit.window, now).await?;
+    answer(claim, now).map(Slot)
+}
+
+/// Claims a slot in the transaction of the change it guards: spent only if
+/// the change commits.
+pub async fn claim_in(tx: &mut Tx, limit: Limit, subject: &str) -> Result<(), AppError> {
+    let now = db::now();
+    let claim = db::limits::claim_in(tx, &limit.key(subject), limit.max, limit.window, now).await?;
+    answer(claim, now).map(|_| ())
+}
+
+fn answer(claim: Claim, now: DateTime<Utc>) -> Result<Uuid, AppError> {
+    match claim {
+        Claim::Taken(id) => Ok(id),
         Claim::Full { frees_at } => Err(AppError::RateLimited {
             retry_after_secs: (frees_at - now).num_seconds().max(1) as u64,
         }),

@@ -3,6 +3,7 @@
 //! Every query about an existing invitation names its organization, so an id
 //! copied from another organization finds nothing.
 
+use super::tx::{Tx, on_tx};
 use super::{Db, is_unique_violation, new_id, now, on_db};
 use crate::domain::audit::AuditAction;
 use crate::domain::invitation::{InvitationQuery, InvitationState};
@@ -279,7 +280,7 @@ pub async fn find_by_token_hash(
 /// A new token, expiry and mail for a pending invitation, in one transaction.
 /// False when it is no longer pending.
 pub async fn resend(
-    db: &Db,
+    tx: &mut Tx,
     organization_id: Uuid,
     id: Uuid,
     token_hash: &str,
@@ -287,32 +288,20 @@ pub async fn resend(
     mail: &super::outbox::NewMail<'_>,
 ) -> Result<bool, sqlx::Error> {
     let at = now();
-    let mail_id = new_id();
-    on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
-        let n = sqlx::query(
-            "UPDATE invitations SET token_hash = $1, expires_at = $2, sent_at = $3, send_count = send_count + 1, mail_id = $4
-             WHERE organization_id = $5 AND id = $6 AND status = 'pending'",
-        ).bind(token_hash).bind(expires_at).bind(at).bind(mail_id).bind(organization_id).bind(id)
-        .execute(&mut *tx).await?.rows_affected();
-        if n == 0 {
-            return Ok(false);
-        }
-        sqlx::query(
-            "INSERT INTO outbox (id, to_address, subject, text_body, html_body, status, next_attempt_at, created_at)
-             VALUES ($1, $2, $3, $4, $5, 'queued', $6, $6)",
-        ).bind(mail_id).bind(mail.to).bind(mail.subject).bind(mail.text_body).bind(mail.html_body).bind(at)
-        .execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(true)
-    })
+    let mail_id = super::outbox::enqueue_in(tx, mail).await?;
+    let n = on_tx!(tx, conn => sqlx::query(
+        "UPDATE invitations SET token_hash = $1, expires_at = $2, sent_at = $3, send_count = send_count + 1, mail_id = $4
+         WHERE organization_id = $5 AND id = $6 AND status = 'pending'",
+    ).bind(token_hash).bind(expires_at).bind(at).bind(mail_id).bind(organization_id).bind(id)
+    .execute(&mut *conn).await?.rows_affected());
+    Ok(n == 1)
 }
 
 /// Cancels a pending invitation. False when it is not pending (or not this organization's).
-pub async fn cancel(db: &Db, organization_id: Uuid, id: Uuid) -> Result<bool, sqlx::Error> {
-    let n = on_db!(db, pool => sqlx::query(
+pub async fn cancel(tx: &mut Tx, organization_id: Uuid, id: Uuid) -> Result<bool, sqlx::Error> {
+    let n = on_tx!(tx, conn => sqlx::query(
         "UPDATE invitations SET status = 'cancelled', cancelled_at = $1 WHERE organization_id = $2 AND id = $3 AND status = 'pending'",
-    ).bind(now()).bind(organization_id).bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
+    ).bind(now()).bind(organization_id).bind(id).execute(&mut *conn).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 

@@ -2,6 +2,7 @@
 //! N concurrent attempts spend N of the budget. Counted over a sliding window
 //! from rows every instance sharing the database sees.
 
+use super::tx::{Tx, on_tx};
 use super::{Db, new_id, on_db};
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
@@ -15,9 +16,8 @@ pub enum Claim {
     Full { frees_at: DateTime<Utc> },
 }
 
-/// Claims one of `limit` slots of `key` in the window of `window` before `now`.
-/// The key's row is locked for the count and the insert (a row lock in
-/// PostgreSQL, the write lock in SQLite), so concurrent claims queue.
+/// Claims one of `limit` slots of `key` in the window of `window` before `now`,
+/// in a transaction of its own (the attempt it guards is not a change: a log-in).
 pub async fn claim(
     db: &Db,
     key: &str,
@@ -25,24 +25,38 @@ pub async fn claim(
     window: Duration,
     now: DateTime<Utc>,
 ) -> Result<Claim, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let claim = claim_in(&mut tx, key, limit, window, now).await?;
+    if matches!(claim, Claim::Taken(_)) {
+        tx.commit().await?;
+    }
+    Ok(claim)
+}
+
+/// Claims a slot inside the transaction of the change it guards: it is spent
+/// only if the change commits. The key's row is locked for the count and the
+/// insert (a row lock in PostgreSQL; SQLite's transactions begin with the write
+/// lock), so concurrent claims queue.
+pub async fn claim_in(
+    tx: &mut Tx,
+    key: &str,
+    limit: i64,
+    window: Duration,
+    now: DateTime<Utc>,
+) -> Result<Claim, sqlx::Error> {
     let since = now - window;
-    on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
-        // The write comes first: in SQLite it takes the write lock at once (a
-        // deferred transaction that read first could not upgrade under contention).
+    on_tx!(tx, conn => {
         sqlx::query("INSERT INTO limit_keys (key) VALUES ($1) ON CONFLICT (key) DO UPDATE SET key = excluded.key")
-            .bind(key).execute(&mut *tx).await?;
+            .bind(key).execute(&mut *conn).await?;
         let (used, oldest): (i64, Option<DateTime<Utc>>) = sqlx::query_as(
             "SELECT COUNT(*), MIN(at) FROM limit_attempts WHERE key = $1 AND at > $2",
-        ).bind(key).bind(since).fetch_one(&mut *tx).await?;
+        ).bind(key).bind(since).fetch_one(&mut *conn).await?;
         if used >= limit {
-            tx.rollback().await?;
             return Ok(Claim::Full { frees_at: oldest.unwrap_or(now) + window });
         }
         let id = new_id();
         sqlx::query("INSERT INTO limit_attempts (id, key, at) VALUES ($1, $2, $3)")
-            .bind(id).bind(key).bind(now).execute(&mut *tx).await?;
-        tx.commit().await?;
+            .bind(id).bind(key).bind(now).execute(&mut *conn).await?;
         Ok(Claim::Taken(id))
     })
 }

@@ -281,15 +281,6 @@ pub async fn resend(
         .filter(|i| i.status == "pending")
         .ok_or_else(|| AppError::NotFound(NOT_OPEN.into()))?;
     let subject = id.to_string();
-    // The slot is claimed before the work, so concurrent resends cannot pass the limit.
-    let slot = rate_limit::claim(&state.db, RESENDS, &subject)
-        .await
-        .map_err(|_| {
-            AppError::Conflict(format!(
-                "This invitation was already resent {} times in the last 24 hours. Try again tomorrow, or check the address with the person.",
-                RESENDS.max
-            ))
-        })?;
     let inviter = inviter_name(state, ctx.user_id).await?;
     let expires_at = expiry(&ctx);
     let (token, token_hash) = token::generate();
@@ -302,8 +293,19 @@ pub async fn resend(
         link: &acceptance_link(state, &token),
         expires_at,
     });
+    let mut tx = state.db.begin().await?;
+    // The slot is claimed in the resend's transaction, before the work: concurrent
+    // resends cannot pass the limit, and a resend that fails spends nothing.
+    rate_limit::claim_in(&mut tx, RESENDS, &subject)
+        .await
+        .map_err(|_| {
+            AppError::Conflict(format!(
+                "This invitation was already resent {} times in the last 24 hours. Try again tomorrow, or check the address with the person.",
+                RESENDS.max
+            ))
+        })?;
     let resent = db::invitations::resend(
-        &state.db,
+        &mut tx,
         org.id,
         id,
         &token_hash,
@@ -317,11 +319,10 @@ pub async fn resend(
     )
     .await?;
     if !resent {
-        slot.release(&state.db).await?;
         return Err(AppError::NotFound(NOT_OPEN.into()));
     }
-    db::audit::record(
-        &state.db,
+    db::audit::record_in(
+        &mut tx,
         AuditAction::InvitationResent,
         db::audit::Event {
             organization_id: Some(org.id),
@@ -333,6 +334,7 @@ pub async fn resend(
         },
     )
     .await?;
+    tx.commit().await?;
     state.mailer.wake();
     Ok(())
 }
@@ -349,11 +351,12 @@ pub async fn cancel(
     let invitation = reachable(state, &ctx, id)
         .await?
         .ok_or_else(|| AppError::NotFound(NOT_OPEN.into()))?;
-    if !db::invitations::cancel(&state.db, org_id, id).await? {
+    let mut tx = state.db.begin().await?;
+    if !db::invitations::cancel(&mut tx, org_id, id).await? {
         return Err(AppError::NotFound(NOT_OPEN.into()));
     }
-    db::audit::record(
-        &state.db,
+    db::audit::record_in(
+        &mut tx,
         AuditAction::InvitationCancelled,
         db::audit::Event {
             organization_id: Some(org_id),
@@ -365,5 +368,6 @@ pub async fn cancel(
         },
     )
     .await?;
+    tx.commit().await?;
     Ok(())
 }

@@ -9,7 +9,7 @@ use consort::db::Db;
 use consort::domain::module::Module;
 use consort::domain::role::Role;
 use consort::error::AppError;
-use consort::service::{members, ownership};
+use consort::service::{invitations, members, ownership};
 use uuid::Uuid;
 
 /// The tables a change may touch.
@@ -200,6 +200,43 @@ async fn member_changes_are_whole() {
         members::set_active(&env.state, &env.client(), by, &acme.slug, ana, false, v)
             .await
             .unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn invitation_changes_are_whole() {
+    on_each_backend(async |env| {
+        let acme = organization(env, "Olive Owner", "owner@acme.test", "Acme").await;
+        crate::invitations::invite(
+            env,
+            acme.owner,
+            &acme.slug,
+            crate::invitations::rows(&[("ana@acme.test", Role::User)]),
+        )
+        .await;
+        let id = invitations::list(&env.state, Some(acme.owner), &acme.slug, Default::default())
+            .await
+            .unwrap()
+            .items[0]
+            .id;
+        let by = Some(acme.owner);
+        for fault in [Fault::Audit, Fault::Mail] {
+            whole(env, "a resend", fault, async || {
+                invitations::resend(&env.state, &env.client(), by, &acme.slug, id).await
+            })
+            .await;
+        }
+        whole(env, "a cancellation", Fault::Audit, async || {
+            invitations::cancel(&env.state, &env.client(), by, &acme.slug, id).await
+        })
+        .await;
+        // The failed resends spent none of the three a day allows.
+        for _ in 0..3 {
+            invitations::resend(&env.state, &env.client(), by, &acme.slug, id)
+                .await
+                .unwrap();
+        }
     })
     .await;
 }
