@@ -3,6 +3,7 @@
 
 use super::client::Client;
 use super::token;
+use crate::db::tx::Tx;
 use crate::db::{self, Db};
 use chrono::{DateTime, Duration, Utc};
 use http::HeaderMap;
@@ -32,10 +33,24 @@ pub async fn start(
     client: &Client,
     timeouts: Timeouts,
 ) -> Result<(Session, String), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let started = start_in(&mut tx, user_id, client, timeouts).await?;
+    tx.commit().await?;
+    Ok(started)
+}
+
+/// Starts a session in the transaction of the change that signs the person in
+/// (an account created by an invitation, say): both happen, or neither.
+pub async fn start_in(
+    tx: &mut Tx,
+    user_id: Uuid,
+    client: &Client,
+    timeouts: Timeouts,
+) -> Result<(Session, String), sqlx::Error> {
     let (token, hash) = token::generate();
     let at = db::now();
-    let id = db::sessions::insert(
-        db,
+    let id = db::sessions::insert_in(
+        tx,
         &db::sessions::NewSession {
             user_id,
             token_hash: &hash,

@@ -335,7 +335,7 @@ pub enum AcceptError {
 /// can move it from pending), then the account (if new) and the membership are
 /// created with the invitation's access. Returns the user id.
 pub async fn accept(
-    db: &Db,
+    tx: &mut Tx,
     invitation: &InvitationRow,
     acceptor: &Acceptor<'_>,
 ) -> Result<Uuid, AcceptError> {
@@ -345,13 +345,12 @@ pub async fn accept(
         Acceptor::New { .. } => new_id(),
     };
     let membership_id = new_id();
-    on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+    on_tx!(tx, conn => {
         let claimed = sqlx::query(
             "UPDATE invitations SET status = 'accepted', accepted_at = $1
              WHERE id = $2 AND token_hash = $3 AND status = 'pending' AND expires_at > $1",
         ).bind(at).bind(invitation.id).bind(&invitation.token_hash)
-        .execute(&mut *tx).await?.rows_affected();
+        .execute(&mut *conn).await?.rows_affected();
         if claimed == 0 {
             return Err(AcceptError::NotOpen);
         }
@@ -360,33 +359,33 @@ pub async fn accept(
                 "INSERT INTO users (id, email, email_key, name, password_hash, created_at, updated_at, email_verified_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $6, $6)",
             ).bind(user_id).bind(*email).bind(*email_key).bind(*name).bind(*password_hash).bind(at)
-            .execute(&mut *tx).await;
+            .execute(&mut *conn).await;
             match inserted {
                 Err(e) if is_unique_violation(&e) => return Err(AcceptError::EmailTaken),
                 other => other?,
             };
         }
         sqlx::query("UPDATE invitations SET accepted_user_id = $1 WHERE id = $2")
-            .bind(user_id).bind(invitation.id).execute(&mut *tx).await?;
+            .bind(user_id).bind(invitation.id).execute(&mut *conn).await?;
         let existing: Option<(Uuid,)> = sqlx::query_as(
             "SELECT id FROM memberships WHERE organization_id = $1 AND user_id = $2",
-        ).bind(invitation.organization_id).bind(user_id).fetch_optional(&mut *tx).await?;
+        ).bind(invitation.organization_id).bind(user_id).fetch_optional(&mut *conn).await?;
         if existing.is_some() {
             return Err(AcceptError::AlreadyMember);
         }
         if invitation.kind == "team" {
             let team: Option<(Uuid,)> = sqlx::query_as(
                 "SELECT id FROM memberships WHERE user_id = $1 AND kind = 'team'",
-            ).bind(user_id).fetch_optional(&mut *tx).await?;
+            ).bind(user_id).fetch_optional(&mut *conn).await?;
             if team.is_some() {
                 return Err(AcceptError::TeamElsewhere);
             }
         }
         // Following the emailed link proves the address.
         sqlx::query("UPDATE users SET email_verified_at = $1 WHERE id = $2 AND email_verified_at IS NULL")
-            .bind(at).bind(user_id).execute(&mut *tx).await?;
+            .bind(at).bind(user_id).execute(&mut *conn).await?;
         let (name, email_key): (String, String) = sqlx::query_as("SELECT name, email_key FROM users WHERE id = $1")
-            .bind(user_id).fetch_one(&mut *tx).await?;
+            .bind(user_id).fetch_one(&mut *conn).await?;
         sqlx::query(
             "INSERT INTO memberships (id, organization_id, user_id, kind, role, status, modules, all_sub_accounts,
                                       name_key, email_key, created_at, updated_at, last_active_at)
@@ -394,14 +393,13 @@ pub async fn accept(
              FROM invitations WHERE id = $6",
         ).bind(membership_id).bind(user_id).bind(super::users::name_key(&name)).bind(email_key)
         .bind(at).bind(invitation.id)
-        .execute(&mut *tx).await?;
+        .execute(&mut *conn).await?;
         sqlx::query(
             "INSERT INTO membership_sub_accounts (membership_id, sub_account_id)
              SELECT $1, sub_account_id FROM invitation_sub_accounts WHERE invitation_id = $2",
-        ).bind(membership_id).bind(invitation.id).execute(&mut *tx).await?;
+        ).bind(membership_id).bind(invitation.id).execute(&mut *conn).await?;
         sqlx::query(super::seats::OPEN).bind(new_id()).bind(at).bind(membership_id)
-            .execute(&mut *tx).await?;
-        tx.commit().await?;
+            .execute(&mut *conn).await?;
         Ok(user_id)
     })
 }

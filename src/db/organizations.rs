@@ -77,20 +77,19 @@ pub enum CreateAccountError {
 const SLUG_ATTEMPTS: u32 = 50;
 
 /// Uses the sign-up link and creates the user (whose address the link proved),
-/// the organization (with the first free slug) and the owner membership in one
-/// transaction: all or none.
+/// the organization (with the first free slug) and the owner membership, in the
+/// sign-up's transaction: all or none.
 pub async fn create_account(
-    db: &Db,
+    tx: &mut Tx,
     new: &NewAccount<'_>,
 ) -> Result<CreatedAccount, CreateAccountError> {
     let user_id = new_id();
     let organization_id = new_id();
     let at = now();
-    on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+    on_tx!(tx, conn => {
         let used = sqlx::query(
             "UPDATE signup_requests SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at > $1",
-        ).bind(at).bind(new.signup_request_id).execute(&mut *tx).await?.rows_affected();
+        ).bind(at).bind(new.signup_request_id).execute(&mut *conn).await?.rows_affected();
         if used != 1 {
             return Err(CreateAccountError::LinkUsed);
         }
@@ -99,7 +98,7 @@ pub async fn create_account(
              VALUES ($1, $2, $3, $4, $5, $6, $6, $6)",
         )
         .bind(user_id).bind(new.email).bind(new.email_key).bind(new.name).bind(new.password_hash).bind(at)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await;
         match inserted {
             Err(e) if is_unique_violation(&e) => return Err(CreateAccountError::EmailTaken),
@@ -109,7 +108,7 @@ pub async fn create_account(
         for attempt in 0..SLUG_ATTEMPTS {
             let candidate = slug_candidate(new.slug_base, attempt);
             let free: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM organizations WHERE slug = $1")
-                .bind(&candidate).fetch_optional(&mut *tx).await?;
+                .bind(&candidate).fetch_optional(&mut *conn).await?;
             if free.is_none() {
                 slug = Some(candidate);
                 break;
@@ -118,7 +117,7 @@ pub async fn create_account(
         let slug = slug.unwrap_or_else(|| format!("{}-{}", new.slug_base, &organization_id.simple().to_string()[24..]));
         sqlx::query("INSERT INTO organizations (id, name, slug, created_at) VALUES ($1, $2, $3, $4)")
             .bind(organization_id).bind(new.organization_name).bind(&slug).bind(at)
-            .execute(&mut *tx).await?;
+            .execute(&mut *conn).await?;
         let membership_id = new_id();
         sqlx::query(
             "INSERT INTO memberships (id, organization_id, user_id, kind, role, status, name_key, email_key, created_at, updated_at, last_active_at)
@@ -126,10 +125,9 @@ pub async fn create_account(
         )
         .bind(membership_id).bind(organization_id).bind(user_id)
         .bind(super::users::name_key(new.name)).bind(new.email_key).bind(at)
-        .execute(&mut *tx).await?;
+        .execute(&mut *conn).await?;
         sqlx::query(super::seats::OPEN).bind(new_id()).bind(at).bind(membership_id)
-            .execute(&mut *tx).await?;
-        tx.commit().await?;
+            .execute(&mut *conn).await?;
         Ok(CreatedAccount { user_id, organization_id, slug })
     })
 }

@@ -1,5 +1,6 @@
 //! Server-side sessions. Only a hash of the token is stored.
 
+use super::tx::{Tx, on_tx};
 use super::{Db, new_id, on_db};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -21,15 +22,16 @@ pub struct SessionRow {
     pub expires_at: DateTime<Utc>,
 }
 
-pub async fn insert(db: &Db, new: &NewSession<'_>) -> Result<Uuid, sqlx::Error> {
+const INSERT: &str = "INSERT INTO sessions (id, user_id, token_hash, created_at, last_seen_at, expires_at, ip, user_agent)
+     VALUES ($1, $2, $3, $4, $4, $5, $6, $7)";
+
+/// Starts a session in the transaction of the change that signs the person in.
+pub async fn insert_in(tx: &mut Tx, new: &NewSession<'_>) -> Result<Uuid, sqlx::Error> {
     let id = new_id();
-    on_db!(db, pool => sqlx::query(
-        "INSERT INTO sessions (id, user_id, token_hash, created_at, last_seen_at, expires_at, ip, user_agent)
-         VALUES ($1, $2, $3, $4, $4, $5, $6, $7)",
-    )
+    on_tx!(tx, conn => sqlx::query(INSERT)
     .bind(id).bind(new.user_id).bind(new.token_hash).bind(new.now).bind(new.expires_at)
     .bind(new.ip).bind(new.user_agent)
-    .execute(pool).await.map(|_| ()))?;
+    .execute(&mut *conn).await.map(|_| ()))?;
     Ok(id)
 }
 

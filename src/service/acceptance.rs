@@ -6,6 +6,7 @@ use super::authorize;
 use crate::auth::client::Client;
 use crate::auth::session::{self, Session};
 use crate::auth::{password, token};
+use crate::db::tx::Tx;
 use crate::db::{
     self,
     invitations::{AcceptError, Acceptor, InvitationRow},
@@ -129,9 +130,10 @@ pub async fn accept(
             row.email, user.email
         )));
     }
-    let user_id = claim(state, &row, &Acceptor::Existing(user.id)).await?;
+    let tx = state.db.begin().await?;
+    let (mut tx, user_id) = claim(state, tx, &row, &Acceptor::Existing(user.id)).await?;
     record(
-        state,
+        &mut tx,
         client,
         &row,
         user_id,
@@ -139,6 +141,7 @@ pub async fn accept(
         json!({ "invitation_id": row.id, "role": row.role, "kind": row.kind }),
     )
     .await?;
+    tx.commit().await?;
     Ok(format!("/o/{}", row.organization_slug))
 }
 
@@ -177,8 +180,10 @@ pub async fn accept_with_new_account(
         return Err(AppError::Conflict(ACCOUNT_EXISTS.into()));
     }
     let hash = state.hasher.hash(password_input).await;
-    let user_id = claim(
+    let tx = state.db.begin().await?;
+    let (mut tx, user_id) = claim(
         state,
+        tx,
         &row,
         &Acceptor::New {
             email: &row.email,
@@ -189,7 +194,7 @@ pub async fn accept_with_new_account(
     )
     .await?;
     record(
-        state,
+        &mut tx,
         client,
         &row,
         user_id,
@@ -198,7 +203,7 @@ pub async fn accept_with_new_account(
     )
     .await?;
     record(
-        state,
+        &mut tx,
         client,
         &row,
         user_id,
@@ -206,7 +211,8 @@ pub async fn accept_with_new_account(
         json!({ "invitation_id": row.id, "role": row.role, "kind": row.kind }),
     )
     .await?;
-    let (session, token) = session::start(&state.db, user_id, client, state.timeouts()).await?;
+    let (session, token) = session::start_in(&mut tx, user_id, client, state.timeouts()).await?;
+    tx.commit().await?;
     Ok(SignedIn {
         session,
         token,
@@ -217,49 +223,56 @@ pub async fn accept_with_new_account(
 const ACCOUNT_EXISTS: &str =
     "An account with this email already exists. Log in as it to accept the invitation.";
 
-/// The one atomic step; a lost race reads as what the link now is.
+/// The one atomic step, in the acceptance's transaction. A lost race reads as
+/// what the link now is (looked up after the transaction is given back: on
+/// SQLite it holds the write lock, and 50 concurrent accepts must not wait on it).
 async fn claim(
     state: &AppState,
+    mut tx: Tx,
     row: &InvitationRow,
     acceptor: &Acceptor<'_>,
-) -> Result<Uuid, AppError> {
-    match db::invitations::accept(&state.db, row, acceptor).await {
-        Ok(user_id) => Ok(user_id),
-        Err(AcceptError::NotOpen) => {
+) -> Result<(Tx, Uuid), AppError> {
+    let refused = match db::invitations::accept(&mut tx, row, acceptor).await {
+        Ok(user_id) => return Ok((tx, user_id)),
+        Err(refused) => refused,
+    };
+    drop(tx);
+    Err(match refused {
+        AcceptError::NotOpen => {
             let now_is = db::invitations::find(&state.db, row.organization_id, row.id).await?;
             let problem = match now_is {
                 Some(r) if r.token_hash != row.token_hash => LinkProblem::Unknown,
                 Some(r) => problem(&r).unwrap_or(LinkProblem::Used),
                 None => LinkProblem::Unknown,
             };
-            Err(link_error(problem))
+            link_error(problem)
         }
-        Err(AcceptError::AlreadyMember) => Err(AppError::Conflict(format!(
+        AcceptError::AlreadyMember => AppError::Conflict(format!(
             "You are already a member of {}.",
             row.organization_name
-        ))),
-        Err(AcceptError::TeamElsewhere) => Err(AppError::Conflict(format!(
+        )),
+        AcceptError::TeamElsewhere => AppError::Conflict(format!(
             "You are a team member of another organization, and a person can be a team member of only one. Ask {} to invite you as a partner instead.",
             row.inviter_name
                 .as_deref()
                 .unwrap_or("the person who invited you")
-        ))),
-        Err(AcceptError::EmailTaken) => Err(AppError::Conflict(ACCOUNT_EXISTS.into())),
-        Err(AcceptError::Db(e)) => Err(e.into()),
-    }
+        )),
+        AcceptError::EmailTaken => AppError::Conflict(ACCOUNT_EXISTS.into()),
+        AcceptError::Db(e) => e.into(),
+    })
 }
 
 /// An audit event by the invitee about themself, in the inviting organization.
 async fn record(
-    state: &AppState,
+    tx: &mut Tx,
     client: &Client,
     row: &InvitationRow,
     user_id: Uuid,
     action: AuditAction,
     details: serde_json::Value,
 ) -> Result<(), AppError> {
-    db::audit::record(
-        &state.db,
+    db::audit::record_in(
+        tx,
         action,
         db::audit::Event {
             organization_id: Some(row.organization_id),

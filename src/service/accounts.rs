@@ -195,8 +195,9 @@ pub async fn confirm_sign_up(
 ) -> Result<SignedIn, AppError> {
     authorize(&Actor::anonymous(), Action::SignUp, Target::Nobody)?;
     let row = waiting_sign_up(state, token_input).await?;
+    let mut tx = state.db.begin().await?;
     let created = db::organizations::create_account(
-        &state.db,
+        &mut tx,
         &db::organizations::NewAccount {
             signup_request_id: row.id,
             email: &row.email,
@@ -214,8 +215,8 @@ pub async fn confirm_sign_up(
         CreateAccountError::Db(e) => e.into(),
     })?;
     let ip = client.ip();
-    db::audit::record(
-        &state.db,
+    db::audit::record_in(
+        &mut tx,
         AuditAction::SignedUp,
         db::audit::Event {
             organization_id: Some(created.organization_id),
@@ -227,8 +228,8 @@ pub async fn confirm_sign_up(
         },
     )
     .await?;
-    db::audit::record(
-        &state.db,
+    db::audit::record_in(
+        &mut tx,
         AuditAction::OrganizationCreated,
         db::audit::Event {
             organization_id: Some(created.organization_id),
@@ -241,9 +242,11 @@ pub async fn confirm_sign_up(
     .await?;
     let landing = format!("/o/{}", created.slug);
     let welcome = templates::welcome(&row.name, &row.organization_name, &state.link(&landing));
-    state.mailer.queue(&state.db, &row.email, &welcome).await?;
+    state.mailer.queue_in(&mut tx, &row.email, &welcome).await?;
     let (session, token) =
-        session::start(&state.db, created.user_id, client, state.timeouts()).await?;
+        session::start_in(&mut tx, created.user_id, client, state.timeouts()).await?;
+    tx.commit().await?;
+    state.mailer.wake();
     Ok(SignedIn {
         session,
         token,

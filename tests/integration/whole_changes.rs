@@ -9,12 +9,13 @@ use consort::db::Db;
 use consort::domain::module::Module;
 use consort::domain::role::Role;
 use consort::error::AppError;
-use consort::service::{invitations, members, ownership};
+use consort::service::{acceptance, accounts, invitations, members, ownership};
 use uuid::Uuid;
 
 /// The tables a change may touch.
-const TABLES: [&str; 9] = [
+const TABLES: [&str; 10] = [
     "users",
+    "signup_requests",
     "organizations",
     "memberships",
     "membership_sub_accounts",
@@ -237,6 +238,94 @@ async fn invitation_changes_are_whole() {
                 .await
                 .unwrap();
         }
+    })
+    .await;
+}
+
+/// A failed accept leaves the link usable: it does not say "already used".
+#[tokio::test]
+async fn joining_is_whole() {
+    on_each_backend(async |env| {
+        let acme = organization(env, "Olive Owner", "owner@acme.test", "Acme").await;
+        crate::invitations::invite(
+            env,
+            acme.owner,
+            &acme.slug,
+            crate::invitations::rows(&[("new@acme.test", Role::User)]),
+        )
+        .await;
+        let token = crate::invitations::token_for(env, "new@acme.test").await;
+        let accept_new = async || {
+            acceptance::accept_with_new_account(
+                &env.state,
+                &env.client(),
+                None,
+                &token,
+                "New Person",
+                crate::common::PASSWORD,
+            )
+            .await
+            .map(|_| ())
+        };
+        whole(
+            env,
+            "accepting with a new account",
+            Fault::Audit,
+            accept_new,
+        )
+        .await;
+        accept_new().await.expect("the link still works");
+
+        // An existing account accepts (here: a person of another organization, as partner).
+        let globex = organization(env, "Gil Owner", "gil@globex.test", "Globex").await;
+        invitations::send(
+            &env.state,
+            &env.client(),
+            Some(acme.owner),
+            &acme.slug,
+            consort::domain::role::MembershipKind::Partner,
+            crate::invitations::rows(&[("gil@globex.test", Role::User)]),
+        )
+        .await
+        .unwrap();
+        let token = crate::invitations::token_for(env, "gil@globex.test").await;
+        let accept = async || {
+            acceptance::accept(&env.state, &env.client(), Some(globex.owner), &token)
+                .await
+                .map(|_| ())
+        };
+        whole(
+            env,
+            "accepting as an existing account",
+            Fault::Audit,
+            accept,
+        )
+        .await;
+        accept().await.expect("the link still works");
+
+        // A sign-up link: the account, its events, its welcome mail and its session.
+        accounts::request_sign_up(
+            &env.state,
+            &env.client(),
+            accounts::SignUp {
+                name: "Sam".into(),
+                email: "sam@initech.test".into(),
+                password: crate::common::PASSWORD.into(),
+                organization: "Initech".into(),
+            },
+        )
+        .await
+        .unwrap();
+        let token = env.sign_up_token("sam@initech.test").await;
+        let confirm = async || {
+            accounts::confirm_sign_up(&env.state, &env.client(), &token)
+                .await
+                .map(|_| ())
+        };
+        for fault in [Fault::Audit, Fault::Mail] {
+            whole(env, "confirming a sign-up", fault, confirm).await;
+        }
+        confirm().await.expect("the link still works");
     })
     .await;
 }
