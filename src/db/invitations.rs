@@ -305,6 +305,20 @@ pub async fn cancel(tx: &mut Tx, organization_id: Uuid, id: Uuid) -> Result<bool
     Ok(n == 1)
 }
 
+/// A membership insert that lost a race (PostgreSQL checks the rows above
+/// without locking them) gives the answer the checks would have given.
+fn membership_race(error: sqlx::Error) -> AcceptError {
+    match super::violated_unique(&error).as_deref() {
+        Some("memberships_org_user") => AcceptError::AlreadyMember,
+        Some("memberships_one_team") => AcceptError::TeamElsewhere,
+        Some(columns) if columns.ends_with("memberships.organization_id, memberships.user_id") => {
+            AcceptError::AlreadyMember
+        }
+        Some(columns) if columns.ends_with("memberships.user_id") => AcceptError::TeamElsewhere,
+        _ => AcceptError::Db(error),
+    }
+}
+
 /// Who accepts: an existing account, or a new one created in the same transaction.
 pub enum Acceptor<'a> {
     Existing(Uuid),
@@ -393,7 +407,8 @@ pub async fn accept(
              FROM invitations WHERE id = $6",
         ).bind(membership_id).bind(user_id).bind(super::users::name_key(&name)).bind(email_key)
         .bind(at).bind(invitation.id)
-        .execute(&mut *conn).await?;
+        .execute(&mut *conn).await
+        .map_err(membership_race)?;
         sqlx::query(
             "INSERT INTO membership_sub_accounts (membership_id, sub_account_id)
              SELECT $1, sub_account_id FROM invitation_sub_accounts WHERE invitation_id = $2",

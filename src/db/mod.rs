@@ -183,6 +183,19 @@ pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
 }
 
+/// Which unique index a violation broke: PostgreSQL names the index, SQLite
+/// names its columns ("memberships.user_id"). `None` for any other error.
+pub fn violated_unique(error: &sqlx::Error) -> Option<String> {
+    match error {
+        sqlx::Error::Database(e) if e.is_unique_violation() => Some(
+            e.constraint()
+                .map(str::to_owned)
+                .unwrap_or_else(|| e.message().to_owned()),
+        ),
+        _ => None,
+    }
+}
+
 /// A LIKE pattern (used with a backslash as ESCAPE character) matching text
 /// that contains `search`, lower-cased, with `%`, `_` and backslash taken literally.
 pub fn contains_pattern(search: &str) -> String {

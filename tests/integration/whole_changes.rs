@@ -329,3 +329,61 @@ async fn joining_is_whole() {
     })
     .await;
 }
+
+/// Item 2 of issue 11: a race that breaks a unique index is answered like the
+/// non-racing path, never with a 500. A partner of one organization accepts two
+/// team invitations at once: one wins, the other is told why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_accepts_get_answers() {
+    on_each_backend(async |env| {
+        let orgs = [
+            organization(env, "Ann Owner", "ann@a.test", "A").await,
+            organization(env, "Bob Owner", "bob@b.test", "B").await,
+            organization(env, "Cat Owner", "cat@c.test", "C").await,
+        ];
+        for round in 0..5 {
+            let email = format!("pat{round}@p.test");
+            invitations::send(
+                &env.state,
+                &env.client(),
+                Some(orgs[0].owner),
+                &orgs[0].slug,
+                consort::domain::role::MembershipKind::Partner,
+                crate::invitations::rows(&[(email.as_str(), Role::User)]),
+            )
+            .await
+            .unwrap();
+            let token = crate::invitations::token_for(env, &email).await;
+            let pat = acceptance::accept_with_new_account(
+                &env.state,
+                &env.client(),
+                None,
+                &token,
+                "Pat",
+                crate::common::PASSWORD,
+            )
+            .await
+            .unwrap();
+            let mut tokens = Vec::new();
+            for org in &orgs[1..] {
+                crate::invitations::invite(env, org.owner, &org.slug, crate::invitations::rows(&[(email.as_str(), Role::User)])).await;
+                tokens.push(crate::invitations::token_for(env, &email).await);
+            }
+            let mut set = tokio::task::JoinSet::new();
+            for token in tokens {
+                let (state, client, session) = (env.state.clone(), env.client(), pat.session);
+                set.spawn(async move {
+                    acceptance::accept(&state, &client, Some(session), &token).await
+                });
+            }
+            let results = set.join_all().await;
+            assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "[{}] {results:?}", env.backend);
+            assert!(
+                results.iter().any(|r| matches!(r, Err(AppError::Conflict(m)) if m.contains("team member of another organization"))),
+                "[{}] {results:?}",
+                env.backend
+            );
+        }
+    })
+    .await;
+}
