@@ -108,7 +108,8 @@ async fn pages_carry_a_nonce_policy_and_the_reset_page_no_referrer() {
 #[tokio::test]
 async fn files_and_pages_keep_their_own_headers() {
     let env = crate::common::sqlite().await;
-    let app = router(env.state.clone(), false);
+    let (state, _site) = with_static_files(&env.state);
+    let app = router(state, false);
     for path in [
         "/invitations/accept?token=forged",
         "/favicon.svg",
@@ -256,4 +257,23 @@ async fn a_request_the_server_cannot_read_is_the_clients_error() {
         assert_eq!(env.count("sessions").await, 0, "nothing ran");
     })
     .await;
+}
+
+/// A site root with three static files, so file serving does not depend on a
+/// `cargo leptos build` having filled target/site.
+fn with_static_files(
+    state: &consort::state::AppState,
+) -> (consort::state::AppState, tempfile::TempDir) {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir(site.path().join("pkg")).unwrap();
+    std::fs::write(site.path().join("pkg/consort.css"), "body { margin: 0 }").unwrap();
+    std::fs::write(site.path().join("sample-invitations.csv"), "email,role\n").unwrap();
+    std::fs::write(
+        site.path().join("favicon.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
+    let mut state = state.clone();
+    state.leptos_options.site_root = site.path().display().to_string().into();
+    (state, site)
 }
