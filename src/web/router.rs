@@ -6,10 +6,11 @@ use crate::state::AppState;
 use axum::Router;
 use axum::body::Body;
 use axum::handler::Handler;
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::{from_fn, from_fn_with_state, map_response};
 use axum::routing::get;
 use http::Request;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower::Layer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
@@ -31,7 +32,10 @@ pub fn router(state: AppState, dev_mailbox: bool) -> Router {
     // headers (its Content-Security-Policy, its Referrer-Policy) for the file.
     let not_found =
         leptos_axum::file_and_error_handler::<AppState, _>(shell).with_state(state.clone());
-    let files = ServeDir::new(options.site_root.as_ref()).not_found_service(not_found);
+    // What ServeDir finds is a static file, which caches may keep; every other
+    // response is `no-store` (see `security::headers`).
+    let files = map_response(security::static_file)
+        .layer(ServeDir::new(options.site_root.as_ref()).not_found_service(not_found));
     router
         // Server functions and pages get the state as context (`use_context::<AppState>()`).
         .leptos_routes(&state, routes, move || shell(options.clone()))

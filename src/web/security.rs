@@ -1,5 +1,5 @@
-//! Security headers on every response, and the rule that a state-changing
-//! request must come from Consort's own pages.
+//! Security headers on every response (no caching but for static files), and
+//! the rule that a state-changing request must come from Consort's own pages.
 
 use crate::state::AppState;
 use axum::extract::{Request, State};
@@ -15,12 +15,35 @@ pub const PAGE_CSP: &str = "default-src 'self'; script-src 'self' 'nonce-{nonce}
 /// The policy for everything else (files, server function answers, the mailbox).
 const DEFAULT_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
+/// Static files may be kept, but are checked again before each use: their
+/// names carry no content hash, so a new release changes them in place.
+pub const STATIC_CACHE: &str = "public, no-cache";
+
 pub fn page_csp(nonce: &str) -> String {
     PAGE_CSP.replace("{nonce}", nonce)
 }
 
+/// Marks a response of the static file server (see [`static_file`]).
+#[derive(Clone, Copy, Debug)]
+pub struct StaticFile;
+
+/// Wraps the static file server: what it found may be cached (and is marked so
+/// that [`headers`] leaves it alone); what it did not find is not.
+pub async fn static_file<B>(mut response: http::Response<B>) -> http::Response<B> {
+    let status = response.status();
+    if status.is_success() || status == StatusCode::NOT_MODIFIED {
+        response.extensions_mut().insert(StaticFile);
+        response
+            .headers_mut()
+            .entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static(STATIC_CACHE));
+    }
+    response
+}
+
 pub async fn headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
+    let static_file = response.extensions().get::<StaticFile>().is_some();
     let headers = response.headers_mut();
     headers
         .entry(header::CONTENT_SECURITY_POLICY)
@@ -41,6 +64,11 @@ pub async fn headers(request: Request, next: Next) -> Response {
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
     );
+    // Pages, server function answers, exports and redirects may hold a
+    // person's data or a token: neither the browser nor a proxy keeps them.
+    if !static_file {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     response
 }
 

@@ -259,6 +259,24 @@ async fn a_request_the_server_cannot_read_is_the_clients_error() {
     .await;
 }
 
+fn with_cookie(mut request: Request<Body>, token: &str) -> Request<Body> {
+    request.headers_mut().insert(
+        header::COOKIE,
+        format!("consort_session={token}").parse().unwrap(),
+    );
+    request
+}
+
+fn json_post(path: &str, body: &str) -> Request<Body> {
+    Request::post(path)
+        .header(header::HOST, "localhost:3000")
+        .header(header::ORIGIN, "http://localhost:3000")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
 /// A site root with three static files, so file serving does not depend on a
 /// `cargo leptos build` having filled target/site.
 fn with_static_files(
@@ -276,4 +294,85 @@ fn with_static_files(
     let mut state = state.clone();
     state.leptos_options.site_root = site.path().display().to_string().into();
     (state, site)
+}
+
+async fn send_with(
+    state: consort::state::AppState,
+    request: Request<Body>,
+) -> (StatusCode, http::HeaderMap, String) {
+    let response = router(state, false).oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+fn cache_control(headers: &http::HeaderMap) -> &str {
+    headers
+        .get(header::CACHE_CONTROL)
+        .map(|v| v.to_str().unwrap())
+        .unwrap_or("")
+}
+
+/// Finding A: signed-in pages, server-function answers, the CSV export and the
+/// pages that carry a token must never be kept by a browser or a proxy cache;
+/// static files may be.
+#[tokio::test]
+async fn nothing_but_static_files_may_be_stored_by_caches() {
+    on_each_backend(async |env| {
+        let ana = env.sign_up("Ana", "ana@example.com", "Acme").await;
+        let b = env.backend;
+
+        let (status, headers, body) =
+            send(env, false, with_cookie(get("/o/acme/members"), &ana.token)).await;
+        assert_eq!(status, StatusCode::OK, "[{b}] {body}");
+        assert_eq!(cache_control(&headers), "no-store", "[{b}] signed-in page");
+
+        let shell = with_cookie(
+            form_post("/api/org_shell", "http://localhost:3000", "slug=acme"),
+            &ana.token,
+        );
+        let (status, headers, body) = send(env, false, shell).await;
+        assert_eq!(status, StatusCode::OK, "[{b}] {body}");
+        assert_eq!(cache_control(&headers), "no-store", "[{b}] server function");
+
+        let export = with_cookie(
+            json_post(
+                "/api/export_audit_log",
+                r#"{"slug":"acme","query":{"person":"","action":null,"from":"","to":"","page":1}}"#,
+            ),
+            &ana.token,
+        );
+        let (status, headers, body) = send(env, false, export).await;
+        assert_eq!(status, StatusCode::OK, "[{b}] {body}");
+        assert!(
+            body.contains("ana@example.com"),
+            "[{b}] the CSV export: {body}"
+        );
+        assert_eq!(cache_control(&headers), "no-store", "[{b}] CSV export");
+
+        for path in [
+            "/invitations/accept?token=forged",
+            "/reset-password?token=forged",
+            "/login",
+            "/no/such/page",
+        ] {
+            let (_, headers, _) = send(env, false, get(path)).await;
+            assert_eq!(cache_control(&headers), "no-store", "[{b}] {path}");
+        }
+        let (_, headers, _) = send(env, false, get("/healthz")).await;
+        assert_eq!(cache_control(&headers), "no-store", "[{b}] /healthz");
+
+        let (state, _site) = with_static_files(&env.state);
+        for path in ["/pkg/consort.css", "/favicon.svg"] {
+            let (status, headers, _) = send_with(state.clone(), get(path)).await;
+            assert_eq!(status, StatusCode::OK, "[{b}] {path} is served");
+            let cache = cache_control(&headers);
+            assert!(!cache.contains("no-store"), "[{b}] {path}: {cache}");
+        }
+        let (status, headers, _) = send_with(state, get("/pkg/missing.js")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(cache_control(&headers), "no-store", "[{b}] a missing file");
+    })
+    .await;
 }
