@@ -10,16 +10,23 @@ use axum::middleware::{from_fn, from_fn_with_state, map_response};
 use axum::routing::get;
 use http::Request;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::sync::Arc;
 use tower::Layer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
 /// The router: pages, server functions, static files, `/healthz`, and the
-/// development mailbox when `dev_mailbox` is on.
+/// development mailbox when `dev_mailbox` is on. Only the public URL's host
+/// (and a loopback listen address) is served: see `security::Edge`.
 pub fn router(state: AppState, dev_mailbox: bool) -> Router {
     let routes = generate_route_list(App);
-    let mut router = Router::new().route("/healthz", get(health::healthz));
+    let listen = state
+        .config
+        .listen
+        .unwrap_or(state.leptos_options.site_addr);
+    let edge = Arc::new(security::Edge::new(&state.public_url, listen));
+    let mut router = Router::new().route(security::HEALTH_PATH, get(health::healthz));
     if dev_mailbox {
         router = router
             .route("/dev/mailbox", get(mailbox::list))
@@ -40,7 +47,9 @@ pub fn router(state: AppState, dev_mailbox: bool) -> Router {
         // Server functions and pages get the state as context (`use_context::<AppState>()`).
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback_service(files)
-        .layer(from_fn_with_state(state.clone(), security::same_origin))
+        .layer(from_fn_with_state(edge.clone(), security::same_origin))
+        // Outside the Origin check: a request for another host is refused first.
+        .layer(from_fn_with_state(edge, security::our_host))
         .layer(from_fn(security::headers))
         .layer(CompressionLayer::new())
         .layer(

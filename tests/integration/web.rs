@@ -267,6 +267,13 @@ fn with_cookie(mut request: Request<Body>, token: &str) -> Request<Body> {
     request
 }
 
+fn with_host(mut request: Request<Body>, host: &str) -> Request<Body> {
+    request
+        .headers_mut()
+        .insert(header::HOST, host.parse().unwrap());
+    request
+}
+
 fn json_post(path: &str, body: &str) -> Request<Body> {
     Request::post(path)
         .header(header::HOST, "localhost:3000")
@@ -373,6 +380,100 @@ async fn nothing_but_static_files_may_be_stored_by_caches() {
         let (status, headers, _) = send_with(state, get("/pkg/missing.js")).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert_eq!(cache_control(&headers), "no-store", "[{b}] a missing file");
+    })
+    .await;
+}
+
+/// Finding B: only the public URL's host (and, on a loopback address, the
+/// listen address) is served; any other Host is refused before anything runs,
+/// so a page on a rebound or misconfigured name cannot pass the Origin check.
+#[tokio::test]
+async fn requests_for_another_host_are_misdirected() {
+    on_each_backend(async |env| {
+        env.sign_up("Ana", "ana@example.com", "Acme").await;
+        let b = env.backend;
+
+        let (status, _, body) = send(env, false, with_host(get("/login"), "evil.example")).await;
+        assert_eq!(status, StatusCode::MISDIRECTED_REQUEST, "[{b}] GET: {body}");
+        assert!(
+            !body.contains("<html"),
+            "[{b}] a short plain answer: {body}"
+        );
+
+        let login = "email=ana%40example.com&password=plum-river-47-lantern";
+        let post = with_host(
+            form_post("/api/log_in", "http://evil.example", login),
+            "evil.example",
+        );
+        let (status, headers, _) = send(env, false, post).await;
+        assert_eq!(status, StatusCode::MISDIRECTED_REQUEST, "[{b}] POST");
+        assert!(headers.get(header::SET_COOKIE).is_none(), "[{b}]");
+        assert_eq!(
+            env.count("sessions").await,
+            1,
+            "[{b}] no session was created"
+        );
+
+        // HTTP/2 names the host in :authority, which hyper puts in the URI.
+        let absolute = Request::get("http://evil.example/login")
+            .header(header::HOST, "localhost:3000")
+            .body(Body::empty())
+            .unwrap();
+        let (status, _, _) = send(env, false, absolute).await;
+        assert_eq!(
+            status,
+            StatusCode::MISDIRECTED_REQUEST,
+            "[{b}] URI authority"
+        );
+
+        // Our own names: the public URL's host, the loopback listen address.
+        for host in ["localhost:3000", "LOCALHOST:3000", "127.0.0.1:3000"] {
+            let (status, _, _) = send(env, false, with_host(get("/login"), host)).await;
+            assert_eq!(status, StatusCode::OK, "[{b}] {host}");
+        }
+        for host in [
+            "localhost",
+            "localhost:3001",
+            "127.0.0.2:3000",
+            "ana@localhost:3000",
+        ] {
+            let (status, _, _) = send(env, false, with_host(get("/login"), host)).await;
+            assert_eq!(status, StatusCode::MISDIRECTED_REQUEST, "[{b}] {host}");
+        }
+        let own = Request::get("http://localhost:3000/login")
+            .body(Body::empty())
+            .unwrap();
+        let (status, _, _) = send(env, false, own).await;
+        assert_eq!(status, StatusCode::OK, "[{b}] our own :authority");
+
+        // HTTP/1.0 may name no host at all: nothing here is built from it.
+        // HTTP/1.1 must name it.
+        let bare = Request::get("/login")
+            .version(http::Version::HTTP_10)
+            .body(Body::empty())
+            .unwrap();
+        let (status, _, _) = send(env, false, bare).await;
+        assert_eq!(status, StatusCode::OK, "[{b}] HTTP/1.0 without Host");
+        let bare = Request::get("/login").body(Body::empty()).unwrap();
+        let (status, _, _) = send(env, false, bare).await;
+        assert_eq!(
+            status,
+            StatusCode::BAD_REQUEST,
+            "[{b}] HTTP/1.1 without Host"
+        );
+
+        // A load balancer probes by address.
+        let probe = with_host(get("/healthz"), "10.0.0.5:3000");
+        let (status, _, _) = send(env, false, probe).await;
+        assert_eq!(status, StatusCode::OK, "[{b}] /healthz answers any host");
+
+        let post = form_post("/api/log_in", "http://localhost:3000", login);
+        let (status, _, _) = send(env, false, post).await;
+        assert!(
+            status.is_success() || status.is_redirection(),
+            "[{b}] {status}"
+        );
+        assert_eq!(env.count("sessions").await, 2, "[{b}] our own host works");
     })
     .await;
 }
