@@ -6,7 +6,7 @@ use crate::state::AppState;
 use axum::Router;
 use axum::body::Body;
 use axum::handler::Handler;
-use axum::middleware::{from_fn, from_fn_with_state, map_response};
+use axum::middleware::{from_fn_with_state, map_response};
 use axum::routing::get;
 use http::Request;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -49,8 +49,8 @@ pub fn router(state: AppState, dev_mailbox: bool) -> Router {
         .fallback_service(files)
         .layer(from_fn_with_state(edge.clone(), security::same_origin))
         // Outside the Origin check: a request for another host is refused first.
-        .layer(from_fn_with_state(edge, security::our_host))
-        .layer(from_fn(security::headers))
+        .layer(from_fn_with_state(edge.clone(), security::our_host))
+        .layer(from_fn_with_state(edge, security::headers))
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {

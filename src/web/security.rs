@@ -1,6 +1,6 @@
 //! The rules of the edge: only Consort's own host is served, a state-changing
 //! request must come from Consort's own pages, and every response carries the
-//! security headers (no caching but for static files).
+//! security headers (no caching but for static files, HSTS behind https).
 
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -17,6 +17,8 @@ pub const PAGE_CSP: &str = "default-src 'self'; script-src 'self' 'nonce-{nonce}
     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 /// The policy for everything else (files, server function answers, the mailbox).
 const DEFAULT_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+/// Behind https, a year of https only, subdomains included.
+pub const HSTS: &str = "max-age=31536000; includeSubDomains";
 /// Static files may be kept, but are checked again before each use: their
 /// names carry no content hash, so a new release changes them in place.
 pub const STATIC_CACHE: &str = "public, no-cache";
@@ -33,6 +35,8 @@ pub fn page_csp(nonce: &str) -> String {
 pub struct Edge {
     /// The public URL's site, then (on a loopback address) the listen address's.
     sites: Vec<Site>,
+    /// The public URL is https: browsers are told to use nothing else.
+    hsts: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -88,7 +92,10 @@ impl Edge {
                 }
             }
         }
-        Edge { sites }
+        Edge {
+            sites,
+            hsts: public_url.starts_with("https://"),
+        }
     }
 
     /// Whether a request is for one of our hosts: every host it names — its
@@ -123,6 +130,10 @@ impl Edge {
     pub fn is_our_origin(&self, origin: &str) -> bool {
         self.sites.iter().any(|site| site.origin == origin)
     }
+
+    pub fn hsts(&self) -> bool {
+        self.hsts
+    }
 }
 
 /// Marks a response of the static file server (see [`static_file`]).
@@ -143,7 +154,7 @@ pub async fn static_file<B>(mut response: http::Response<B>) -> http::Response<B
     response
 }
 
-pub async fn headers(request: Request, next: Next) -> Response {
+pub async fn headers(State(edge): State<Arc<Edge>>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let static_file = response.extensions().get::<StaticFile>().is_some();
     let headers = response.headers_mut();
@@ -170,6 +181,12 @@ pub async fn headers(request: Request, next: Next) -> Response {
     // person's data or a token: neither the browser nor a proxy keeps them.
     if !static_file {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if edge.hsts() {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
     }
     response
 }
@@ -350,6 +367,13 @@ mod tests {
             HeaderValue::from_bytes(b"consort.example\xff").unwrap(),
         );
         assert!(!edge.addressed_to_us(&uri("/login"), &binary));
+    }
+
+    #[test]
+    fn https_alone_turns_on_strict_transport_security() {
+        assert!(edge("https://consort.example", "0.0.0.0:3000").hsts());
+        assert!(!edge("http://consort.example", "0.0.0.0:3000").hsts());
+        assert!(!edge("http://127.0.0.1:3000", "127.0.0.1:3000").hsts());
     }
 
     #[test]

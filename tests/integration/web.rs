@@ -477,3 +477,39 @@ async fn requests_for_another_host_are_misdirected() {
     })
     .await;
 }
+
+/// Finding C: behind https every response asks the browser to use https only.
+#[tokio::test]
+async fn https_public_urls_send_strict_transport_security() {
+    on_each_backend(async |env| {
+        let b = env.backend;
+        let (mut https, _site) = with_static_files(&env.state);
+        https.public_url = "https://consort.example".into();
+        for path in ["/login", "/healthz", "/favicon.svg", "/no/such/page"] {
+            let request = with_host(get(path), "consort.example");
+            let (_, headers, _) = send_with(https.clone(), request).await;
+            assert_eq!(
+                headers
+                    .get(header::STRICT_TRANSPORT_SECURITY)
+                    .map(|v| v.to_str().unwrap()),
+                Some("max-age=31536000; includeSubDomains"),
+                "[{b}] {path}"
+            );
+        }
+        let refused = with_host(get("/login"), "evil.example");
+        let (_, headers, _) = send_with(https, refused).await;
+        assert!(
+            headers.contains_key(header::STRICT_TRANSPORT_SECURITY),
+            "[{b}]"
+        );
+
+        for path in ["/login", "/healthz"] {
+            let (_, headers, _) = send(env, false, get(path)).await;
+            assert!(
+                !headers.contains_key(header::STRICT_TRANSPORT_SECURITY),
+                "[{b}] no HSTS over http: {path}"
+            );
+        }
+    })
+    .await;
+}
