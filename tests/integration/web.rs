@@ -513,3 +513,97 @@ async fn https_public_urls_send_strict_transport_security() {
     })
     .await;
 }
+
+/// Finding D: an organization page that cannot be shown says why in the page
+/// and in the HTTP status.
+#[tokio::test]
+async fn organization_pages_that_fail_carry_the_errors_status() {
+    on_each_backend(async |env| {
+        use consort::domain::role::Role;
+        let b = env.backend;
+        let ana = env.sign_up("Ana", "ana@example.com", "Acme").await;
+        let bob = env.sign_up("Bob", "bob@example.com", "Globex").await;
+
+        let (status, _, body) = send(
+            env,
+            false,
+            with_cookie(get("/o/nowhere/members"), &ana.token),
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "[{b}] unknown organization");
+        let hidden = "There is no organization at this address, or you are not a member of it.";
+        assert!(
+            body.contains("Not found") && body.contains(hidden),
+            "[{b}] {body}"
+        );
+
+        // The app does not reveal that an organization exists to a non-member:
+        // the same 404 and the same words as for an unknown address.
+        for path in ["/o/acme", "/o/acme/members", "/o/acme/billing"] {
+            let (status, _, body) = send(env, false, with_cookie(get(path), &bob.token)).await;
+            assert_eq!(
+                status,
+                StatusCode::NOT_FOUND,
+                "[{b}] {path} for another organization"
+            );
+            assert!(
+                body.contains("Not found") && body.contains(hidden),
+                "[{b}] {path}: {body}"
+            );
+        }
+
+        let bobs_page = format!("/o/acme/members/{}", bob.session.user_id);
+        let (status, _, body) = send(env, false, with_cookie(get(&bobs_page), &ana.token)).await;
+        assert_eq!(
+            status,
+            StatusCode::NOT_FOUND,
+            "[{b}] a member of another organization"
+        );
+        assert!(body.contains("alert-error"), "[{b}] {body}");
+
+        // A member with role user lacks Billing.
+        let acme = crate::invitations::Org {
+            slug: "acme".into(),
+            owner: ana.session,
+        };
+        crate::invitations::invite(
+            env,
+            acme.owner,
+            &acme.slug,
+            crate::invitations::rows(&[("cleo@example.com", Role::User)]),
+        )
+        .await;
+        let invitation = crate::invitations::token_for(env, "cleo@example.com").await;
+        let cleo = consort::service::acceptance::accept_with_new_account(
+            &env.state,
+            &env.client(),
+            None,
+            &invitation,
+            "Cleo",
+            crate::common::PASSWORD,
+        )
+        .await
+        .unwrap();
+        let (status, _, body) =
+            send(env, false, with_cookie(get("/o/acme/billing"), &cleo.token)).await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "[{b}] a module the member lacks"
+        );
+        assert!(
+            body.contains("does not include the Billing module"),
+            "[{b}] {body}"
+        );
+        let (status, _, _) =
+            send(env, false, with_cookie(get("/o/acme/account"), &cleo.token)).await;
+        assert_eq!(status, StatusCode::OK, "[{b}] pages that load stay 200");
+
+        for path in ["/o/acme/members", "/o/nowhere"] {
+            let (status, headers, _) = send(env, false, get(path)).await;
+            assert_eq!(status, StatusCode::FOUND, "[{b}] anonymous at {path}");
+            assert_eq!(headers[header::LOCATION], format!("/login?next={path}"));
+        }
+    })
+    .await;
+}
