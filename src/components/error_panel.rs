@@ -1,4 +1,5 @@
-//! What a page shows when its data cannot be loaded.
+//! What a page shows when its data cannot be loaded, and the HTTP status that
+//! says the same to the browser.
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -21,6 +22,7 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
         let target = format!("/login?next={}", encode_component(&here));
         return view! { <Redirect path=target /> }.into_any();
     }
+    answer_with_status(&error);
     let title = match &error {
         AppError::NotFound(_) => "Not found",
         AppError::Forbidden(_) => "Not allowed",
@@ -35,6 +37,33 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// The alert of a page inside a frame whose own data could not be loaded (a
+/// member of another organization, a module the person lacks).
+#[component]
+pub fn LoadError(error: AppError) -> impl IntoView {
+    answer_with_status(&error);
+    view! { <div class="alert alert-error" role="alert">{error.to_string()}</div> }
+}
+
+/// While the server renders a page, gives its response the status of an error
+/// the page shows (403, 404, 500…), so the page stays friendly and the status
+/// tells the truth. The first status set wins: a redirect (to log in) or the
+/// organization frame's own error is not overwritten by a page inside it.
+/// Every page that shows such an error renders in `SsrMode::Async`, so the
+/// status is known before the response head is sent.
+pub fn answer_with_status(error: &AppError) {
+    #[cfg(feature = "ssr")]
+    if let (Some(response), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(error.status()),
+    ) {
+        let mut parts = response.0.write().unwrap_or_else(|e| e.into_inner());
+        parts.status.get_or_insert(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = error;
 }
 
 /// Percent-encodes a value for a query string.

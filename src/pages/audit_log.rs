@@ -3,6 +3,7 @@
 //! person, action and days; exported as CSV.
 
 use crate::components::download::save_file;
+use crate::components::error_panel::LoadError;
 use crate::components::list::{ListFooter, TableWrap};
 use crate::domain::audit::{AuditAction, AuditEntry, AuditQuery, ORGANIZATION_ACTIONS, PersonRef};
 use crate::domain::time::{short_date, time_of_day};
@@ -126,7 +127,7 @@ pub fn AuditLogPage() -> impl IntoView {
                         }.into_any()
                     }
                     Err(AppError::Invalid(_)) => view! { <p class="muted">"Correct the dates above."</p> }.into_any(),
-                    Err(error) => view! { <div class="alert alert-error" role="alert">{error.to_string()}</div> }.into_any(),
+                    Err(error) => view! { <LoadError error /> }.into_any(),
                 }
             })}
         </Transition>

@@ -2,6 +2,7 @@
 //! ID; seats now and month by month, exportable as CSV.
 
 use crate::components::download::save_file;
+use crate::components::error_panel::LoadError;
 use crate::components::form::{
     Field, FormAlert, Notice, Submit, field_error, form_error, succeeded,
 };
@@ -37,7 +38,7 @@ pub fn BillingPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match overview.await {
                     Ok(data) => view! { <Billing data slug save /> }.into_any(),
-                    Err(error) => view! { <div class="alert alert-error" role="alert">{error.to_string()}</div> }.into_any(),
+                    Err(error) => view! { <LoadError error /> }.into_any(),
                 }
             })}
         </Transition>

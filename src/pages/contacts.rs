@@ -1,6 +1,7 @@
 //! `/o/:slug/contacts`: the Contacts module — the people who work in or with
 //! the organization, as a directory.
 
+use crate::components::error_panel::LoadError;
 use crate::components::list::ListFooter;
 use crate::server::contacts::list_contacts;
 use leptos::prelude::*;
@@ -53,7 +54,7 @@ pub fn ContactsPage() -> impl IntoView {
                             <ListFooter page total pages noun="contact" label="Contacts pages" />
                         }.into_any()
                     }
-                    Err(error) => view! { <div class="alert alert-error" role="alert">{error.to_string()}</div> }.into_any(),
+                    Err(error) => view! { <LoadError error /> }.into_any(),
                 }
             })}
         </Transition>

@@ -2,6 +2,7 @@
 //! failed deliveries — with resend and cancel.
 
 use crate::components::confirm::ConfirmButton;
+use crate::components::error_panel::LoadError;
 use crate::components::list::{ListFooter, Outcome, TableWrap};
 use crate::components::member_tabs::{MembersHead, MembersTab};
 use crate::domain::invitation::{InvitationQuery, InvitationState, InvitationView};
@@ -106,7 +107,7 @@ pub fn InvitationsPage() -> impl IntoView {
                             <ListFooter page total pages noun="open invitation" label="Invitation pages" />
                         }.into_any()
                     }
-                    Err(error) => view! { <div class="alert alert-error" role="alert">{error.to_string()}</div> }.into_any(),
+                    Err(error) => view! { <LoadError error /> }.into_any(),
                 }
             })}
         </Transition>

@@ -3,6 +3,7 @@
 
 use super::org_layout::ShellResource;
 use crate::components::confirm::ConfirmButton;
+use crate::components::error_panel::LoadError;
 use crate::components::form::{FormAlert, toggle_in};
 use crate::components::list::Outcome;
 use crate::domain::member::{AccessChange, MemberDetail};
@@ -53,7 +54,7 @@ pub fn MemberPage() -> impl IntoView {
                     Ok(detail) => view! {
                         <Member detail subs viewer slug status on_change=Callback::new(move |_| member.refetch()) />
                     }.into_any(),
-                    Err(error) => view! { <div class="alert alert-error" role="alert">{error.to_string()}</div> }.into_any(),
+                    Err(error) => view! { <LoadError error /> }.into_any(),
                 }
             })}
         </Transition>

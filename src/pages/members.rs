@@ -2,6 +2,7 @@
 //! active and deactivated users — searchable, sortable, paged on the server.
 
 use super::org_layout::ShellResource;
+use crate::components::error_panel::LoadError;
 use crate::components::list::{ListFooter, TableWrap};
 use crate::components::member_tabs::{MembersHead, MembersTab};
 use crate::domain::member::{MemberQuery, MemberSort, MemberView};
@@ -127,7 +128,7 @@ fn MemberList(status: MemberStatus) -> impl IntoView {
                             <ListFooter page total pages noun="member" label="Members pages" />
                         }.into_any()
                     }
-                    Err(error) => view! { <div class="alert alert-error" role="alert">{error.to_string()}</div> }.into_any(),
+                    Err(error) => view! { <LoadError error /> }.into_any(),
                 }
             })}
         </Transition>

@@ -1,5 +1,6 @@
 //! `/o/:slug/…`: loads the organization once for every page inside it and
-//! frames them with the header.
+//! frames them with the header. When it cannot be shown (no such organization,
+//! not a member), the error panel says so and the response carries the status.
 
 use crate::components::error_panel::ErrorPanel;
 use crate::components::org_header::OrgHeader;

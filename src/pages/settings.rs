@@ -2,6 +2,7 @@
 
 use super::org_layout::ShellResource;
 use crate::components::confirm::ConfirmButton;
+use crate::components::error_panel::LoadError;
 use crate::components::form::{FormAlert, Notice, Submit, field_error, form_error, succeeded};
 use crate::domain::invitation::{LIFETIME_CHOICES, lifetime_label};
 use crate::domain::role::Role;
@@ -49,7 +50,7 @@ pub fn SettingsPage() -> impl IntoView {
                             {owner.map(|s| view! { <DeleteOrganizationCard slug name=s.organization.name /> })}
                         }.into_any()
                     }
-                    Err(error) => view! { <div class="alert alert-error" role="alert">{error.to_string()}</div> }.into_any(),
+                    Err(error) => view! { <LoadError error /> }.into_any(),
                 }
             })}
         </Transition>

@@ -6,19 +6,27 @@ use crate::state::AppState;
 use axum::Router;
 use axum::body::Body;
 use axum::handler::Handler;
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::{from_fn_with_state, map_response};
 use axum::routing::get;
 use http::Request;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::sync::Arc;
+use tower::Layer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
 /// The router: pages, server functions, static files, `/healthz`, and the
-/// development mailbox when `dev_mailbox` is on.
+/// development mailbox when `dev_mailbox` is on. Only the public URL's host
+/// (and a loopback listen address) is served: see `security::Edge`.
 pub fn router(state: AppState, dev_mailbox: bool) -> Router {
     let routes = generate_route_list(App);
-    let mut router = Router::new().route("/healthz", get(health::healthz));
+    let listen = state
+        .config
+        .listen
+        .unwrap_or(state.leptos_options.site_addr);
+    let edge = Arc::new(security::Edge::new(&state.public_url, listen));
+    let mut router = Router::new().route(security::HEALTH_PATH, get(health::healthz));
     if dev_mailbox {
         router = router
             .route("/dev/mailbox", get(mailbox::list))
@@ -31,13 +39,18 @@ pub fn router(state: AppState, dev_mailbox: bool) -> Router {
     // headers (its Content-Security-Policy, its Referrer-Policy) for the file.
     let not_found =
         leptos_axum::file_and_error_handler::<AppState, _>(shell).with_state(state.clone());
-    let files = ServeDir::new(options.site_root.as_ref()).not_found_service(not_found);
+    // What ServeDir finds is a static file, which caches may keep; every other
+    // response is `no-store` (see `security::headers`).
+    let files = map_response(security::static_file)
+        .layer(ServeDir::new(options.site_root.as_ref()).not_found_service(not_found));
     router
         // Server functions and pages get the state as context (`use_context::<AppState>()`).
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback_service(files)
-        .layer(from_fn_with_state(state.clone(), security::same_origin))
-        .layer(from_fn(security::headers))
+        .layer(from_fn_with_state(edge.clone(), security::same_origin))
+        // Outside the Origin check: a request for another host is refused first.
+        .layer(from_fn_with_state(edge.clone(), security::our_host))
+        .layer(from_fn_with_state(edge, security::headers))
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {

@@ -108,7 +108,8 @@ async fn pages_carry_a_nonce_policy_and_the_reset_page_no_referrer() {
 #[tokio::test]
 async fn files_and_pages_keep_their_own_headers() {
     let env = crate::common::sqlite().await;
-    let app = router(env.state.clone(), false);
+    let (state, _site) = with_static_files(&env.state);
+    let app = router(state, false);
     for path in [
         "/invitations/accept?token=forged",
         "/favicon.svg",
@@ -254,6 +255,355 @@ async fn a_request_the_server_cannot_read_is_the_clients_error() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
         assert!(body.contains("BadRequest"), "{body}");
         assert_eq!(env.count("sessions").await, 0, "nothing ran");
+    })
+    .await;
+}
+
+fn with_cookie(mut request: Request<Body>, token: &str) -> Request<Body> {
+    request.headers_mut().insert(
+        header::COOKIE,
+        format!("consort_session={token}").parse().unwrap(),
+    );
+    request
+}
+
+fn with_host(mut request: Request<Body>, host: &str) -> Request<Body> {
+    request
+        .headers_mut()
+        .insert(header::HOST, host.parse().unwrap());
+    request
+}
+
+fn json_post(path: &str, body: &str) -> Request<Body> {
+    Request::post(path)
+        .header(header::HOST, "localhost:3000")
+        .header(header::ORIGIN, "http://localhost:3000")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+/// A site root with three static files, so file serving does not depend on a
+/// `cargo leptos build` having filled target/site.
+fn with_static_files(
+    state: &consort::state::AppState,
+) -> (consort::state::AppState, tempfile::TempDir) {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir(site.path().join("pkg")).unwrap();
+    std::fs::write(site.path().join("pkg/consort.css"), "body { margin: 0 }").unwrap();
+    std::fs::write(site.path().join("sample-invitations.csv"), "email,role\n").unwrap();
+    std::fs::write(
+        site.path().join("favicon.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
+    let mut state = state.clone();
+    state.leptos_options.site_root = site.path().display().to_string().into();
+    (state, site)
+}
+
+async fn send_with(
+    state: consort::state::AppState,
+    request: Request<Body>,
+) -> (StatusCode, http::HeaderMap, String) {
+    let response = router(state, false).oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+fn cache_control(headers: &http::HeaderMap) -> &str {
+    headers
+        .get(header::CACHE_CONTROL)
+        .map(|v| v.to_str().unwrap())
+        .unwrap_or("")
+}
+
+/// Finding A: signed-in pages, server-function answers, the CSV export and the
+/// pages that carry a token must never be kept by a browser or a proxy cache;
+/// static files may be.
+#[tokio::test]
+async fn nothing_but_static_files_may_be_stored_by_caches() {
+    on_each_backend(async |env| {
+        let ana = env.sign_up("Ana", "ana@example.com", "Acme").await;
+        let b = env.backend;
+
+        let (status, headers, body) =
+            send(env, false, with_cookie(get("/o/acme/members"), &ana.token)).await;
+        assert_eq!(status, StatusCode::OK, "[{b}] {body}");
+        assert_eq!(cache_control(&headers), "no-store", "[{b}] signed-in page");
+
+        let shell = with_cookie(
+            form_post("/api/org_shell", "http://localhost:3000", "slug=acme"),
+            &ana.token,
+        );
+        let (status, headers, body) = send(env, false, shell).await;
+        assert_eq!(status, StatusCode::OK, "[{b}] {body}");
+        assert_eq!(cache_control(&headers), "no-store", "[{b}] server function");
+
+        let export = with_cookie(
+            json_post(
+                "/api/export_audit_log",
+                r#"{"slug":"acme","query":{"person":"","action":null,"from":"","to":"","page":1}}"#,
+            ),
+            &ana.token,
+        );
+        let (status, headers, body) = send(env, false, export).await;
+        assert_eq!(status, StatusCode::OK, "[{b}] {body}");
+        assert!(
+            body.contains("ana@example.com"),
+            "[{b}] the CSV export: {body}"
+        );
+        assert_eq!(cache_control(&headers), "no-store", "[{b}] CSV export");
+
+        for path in [
+            "/invitations/accept?token=forged",
+            "/reset-password?token=forged",
+            "/login",
+            "/no/such/page",
+        ] {
+            let (_, headers, _) = send(env, false, get(path)).await;
+            assert_eq!(cache_control(&headers), "no-store", "[{b}] {path}");
+        }
+        let (_, headers, _) = send(env, false, get("/healthz")).await;
+        assert_eq!(cache_control(&headers), "no-store", "[{b}] /healthz");
+
+        let (state, _site) = with_static_files(&env.state);
+        for path in ["/pkg/consort.css", "/favicon.svg"] {
+            let (status, headers, _) = send_with(state.clone(), get(path)).await;
+            assert_eq!(status, StatusCode::OK, "[{b}] {path} is served");
+            let cache = cache_control(&headers);
+            assert!(!cache.contains("no-store"), "[{b}] {path}: {cache}");
+        }
+        let (status, headers, _) = send_with(state, get("/pkg/missing.js")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(cache_control(&headers), "no-store", "[{b}] a missing file");
+    })
+    .await;
+}
+
+/// Finding B: only the public URL's host (and, on a loopback address, the
+/// listen address) is served; any other Host is refused before anything runs,
+/// so a page on a rebound or misconfigured name cannot pass the Origin check.
+#[tokio::test]
+async fn requests_for_another_host_are_misdirected() {
+    on_each_backend(async |env| {
+        env.sign_up("Ana", "ana@example.com", "Acme").await;
+        let b = env.backend;
+
+        let (status, _, body) = send(env, false, with_host(get("/login"), "evil.example")).await;
+        assert_eq!(status, StatusCode::MISDIRECTED_REQUEST, "[{b}] GET: {body}");
+        assert!(
+            !body.contains("<html"),
+            "[{b}] a short plain answer: {body}"
+        );
+
+        let login = "email=ana%40example.com&password=plum-river-47-lantern";
+        let post = with_host(
+            form_post("/api/log_in", "http://evil.example", login),
+            "evil.example",
+        );
+        let (status, headers, _) = send(env, false, post).await;
+        assert_eq!(status, StatusCode::MISDIRECTED_REQUEST, "[{b}] POST");
+        assert!(headers.get(header::SET_COOKIE).is_none(), "[{b}]");
+        assert_eq!(
+            env.count("sessions").await,
+            1,
+            "[{b}] no session was created"
+        );
+
+        // HTTP/2 names the host in :authority, which hyper puts in the URI.
+        let absolute = Request::get("http://evil.example/login")
+            .header(header::HOST, "localhost:3000")
+            .body(Body::empty())
+            .unwrap();
+        let (status, _, _) = send(env, false, absolute).await;
+        assert_eq!(
+            status,
+            StatusCode::MISDIRECTED_REQUEST,
+            "[{b}] URI authority"
+        );
+
+        // Our own names: the public URL's host, the loopback listen address.
+        for host in ["localhost:3000", "LOCALHOST:3000", "127.0.0.1:3000"] {
+            let (status, _, _) = send(env, false, with_host(get("/login"), host)).await;
+            assert_eq!(status, StatusCode::OK, "[{b}] {host}");
+        }
+        for host in [
+            "localhost",
+            "localhost:3001",
+            "127.0.0.2:3000",
+            "ana@localhost:3000",
+        ] {
+            let (status, _, _) = send(env, false, with_host(get("/login"), host)).await;
+            assert_eq!(status, StatusCode::MISDIRECTED_REQUEST, "[{b}] {host}");
+        }
+        let own = Request::get("http://localhost:3000/login")
+            .body(Body::empty())
+            .unwrap();
+        let (status, _, _) = send(env, false, own).await;
+        assert_eq!(status, StatusCode::OK, "[{b}] our own :authority");
+
+        // HTTP/1.0 may name no host at all: nothing here is built from it.
+        // HTTP/1.1 must name it.
+        let bare = Request::get("/login")
+            .version(http::Version::HTTP_10)
+            .body(Body::empty())
+            .unwrap();
+        let (status, _, _) = send(env, false, bare).await;
+        assert_eq!(status, StatusCode::OK, "[{b}] HTTP/1.0 without Host");
+        let bare = Request::get("/login").body(Body::empty()).unwrap();
+        let (status, _, _) = send(env, false, bare).await;
+        assert_eq!(
+            status,
+            StatusCode::BAD_REQUEST,
+            "[{b}] HTTP/1.1 without Host"
+        );
+
+        // A load balancer probes by address.
+        let probe = with_host(get("/healthz"), "10.0.0.5:3000");
+        let (status, _, _) = send(env, false, probe).await;
+        assert_eq!(status, StatusCode::OK, "[{b}] /healthz answers any host");
+
+        let post = form_post("/api/log_in", "http://localhost:3000", login);
+        let (status, _, _) = send(env, false, post).await;
+        assert!(
+            status.is_success() || status.is_redirection(),
+            "[{b}] {status}"
+        );
+        assert_eq!(env.count("sessions").await, 2, "[{b}] our own host works");
+    })
+    .await;
+}
+
+/// Finding C: behind https every response asks the browser to use https only.
+#[tokio::test]
+async fn https_public_urls_send_strict_transport_security() {
+    on_each_backend(async |env| {
+        let b = env.backend;
+        let (mut https, _site) = with_static_files(&env.state);
+        https.public_url = "https://consort.example".into();
+        for path in ["/login", "/healthz", "/favicon.svg", "/no/such/page"] {
+            let request = with_host(get(path), "consort.example");
+            let (_, headers, _) = send_with(https.clone(), request).await;
+            assert_eq!(
+                headers
+                    .get(header::STRICT_TRANSPORT_SECURITY)
+                    .map(|v| v.to_str().unwrap()),
+                Some("max-age=31536000; includeSubDomains"),
+                "[{b}] {path}"
+            );
+        }
+        let refused = with_host(get("/login"), "evil.example");
+        let (_, headers, _) = send_with(https, refused).await;
+        assert!(
+            headers.contains_key(header::STRICT_TRANSPORT_SECURITY),
+            "[{b}]"
+        );
+
+        for path in ["/login", "/healthz"] {
+            let (_, headers, _) = send(env, false, get(path)).await;
+            assert!(
+                !headers.contains_key(header::STRICT_TRANSPORT_SECURITY),
+                "[{b}] no HSTS over http: {path}"
+            );
+        }
+    })
+    .await;
+}
+
+/// Finding D: an organization page that cannot be shown says why in the page
+/// and in the HTTP status.
+#[tokio::test]
+async fn organization_pages_that_fail_carry_the_errors_status() {
+    on_each_backend(async |env| {
+        use consort::domain::role::Role;
+        let b = env.backend;
+        let ana = env.sign_up("Ana", "ana@example.com", "Acme").await;
+        let bob = env.sign_up("Bob", "bob@example.com", "Globex").await;
+
+        let (status, _, body) = send(
+            env,
+            false,
+            with_cookie(get("/o/nowhere/members"), &ana.token),
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "[{b}] unknown organization");
+        let hidden = "There is no organization at this address, or you are not a member of it.";
+        assert!(
+            body.contains("Not found") && body.contains(hidden),
+            "[{b}] {body}"
+        );
+
+        // The app does not reveal that an organization exists to a non-member:
+        // the same 404 and the same words as for an unknown address.
+        for path in ["/o/acme", "/o/acme/members", "/o/acme/billing"] {
+            let (status, _, body) = send(env, false, with_cookie(get(path), &bob.token)).await;
+            assert_eq!(
+                status,
+                StatusCode::NOT_FOUND,
+                "[{b}] {path} for another organization"
+            );
+            assert!(
+                body.contains("Not found") && body.contains(hidden),
+                "[{b}] {path}: {body}"
+            );
+        }
+
+        let bobs_page = format!("/o/acme/members/{}", bob.session.user_id);
+        let (status, _, body) = send(env, false, with_cookie(get(&bobs_page), &ana.token)).await;
+        assert_eq!(
+            status,
+            StatusCode::NOT_FOUND,
+            "[{b}] a member of another organization"
+        );
+        assert!(body.contains("alert-error"), "[{b}] {body}");
+
+        // A member with role user lacks Billing.
+        let acme = crate::invitations::Org {
+            slug: "acme".into(),
+            owner: ana.session,
+        };
+        crate::invitations::invite(
+            env,
+            acme.owner,
+            &acme.slug,
+            crate::invitations::rows(&[("cleo@example.com", Role::User)]),
+        )
+        .await;
+        let invitation = crate::invitations::token_for(env, "cleo@example.com").await;
+        let cleo = consort::service::acceptance::accept_with_new_account(
+            &env.state,
+            &env.client(),
+            None,
+            &invitation,
+            "Cleo",
+            crate::common::PASSWORD,
+        )
+        .await
+        .unwrap();
+        let (status, _, body) =
+            send(env, false, with_cookie(get("/o/acme/billing"), &cleo.token)).await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "[{b}] a module the member lacks"
+        );
+        assert!(
+            body.contains("does not include the Billing module"),
+            "[{b}] {body}"
+        );
+        let (status, _, _) =
+            send(env, false, with_cookie(get("/o/acme/account"), &cleo.token)).await;
+        assert_eq!(status, StatusCode::OK, "[{b}] pages that load stay 200");
+
+        for path in ["/o/acme/members", "/o/nowhere"] {
+            let (status, headers, _) = send(env, false, get(path)).await;
+            assert_eq!(status, StatusCode::FOUND, "[{b}] anonymous at {path}");
+            assert_eq!(headers[header::LOCATION], format!("/login?next={path}"));
+        }
     })
     .await;
 }
