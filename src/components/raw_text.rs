@@ -18,7 +18,6 @@
 //! escaped twice (`&amp;lt;`), which is the sign.
 
 use leptos::prelude::*;
-#[cfg(feature = "ssr")]
 use leptos_meta::Title;
 
 /// The text as the content of a `<textarea>` (or `<title>`): escaped in the
@@ -38,12 +37,10 @@ pub fn raw_text(text: String) -> String {
 /// Escapes every page's `<Title text=…/>` in the server's HTML: the root
 /// formatter of leptos_meta, applied to whichever title the page sets. Put
 /// once in the root component. A page's own `<Title formatter=…/>` would take
-/// its place, so pages set none. In the browser it renders nothing and
-/// leptos_meta sets `document.title` to the text as it is.
+/// its place, so pages set none. The browser renders the same component (so
+/// hydration finds what the server rendered), where [`raw_text`] leaves the
+/// text as it is and leptos_meta sets `document.title` to it.
 #[component]
 pub fn EscapeTitles() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    {
-        view! { <Title formatter=raw_text /> }
-    }
+    view! { <Title formatter=raw_text /> }
 }
