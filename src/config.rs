@@ -149,6 +149,12 @@ impl Config {
             0,
             16,
         )?;
+        if self.public_url.is_none() && listen.ip().is_unspecified() {
+            return Err(format!(
+                "listening on {listen} (every address), CONSORT_PUBLIC_URL (--public-url) must say \
+                 the address people use, e.g. https://consort.example: only its host is served"
+            ));
+        }
         if let Some(url) = &self.public_url
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {
@@ -271,6 +277,17 @@ mod tests {
     fn settings_are_validated_at_start() {
         let listen = LOOPBACK.parse().unwrap();
         assert_eq!(parse(&[]).validate(listen), Ok(()));
+        let everywhere = "0.0.0.0:3000".parse().unwrap();
+        assert!(
+            parse(&[])
+                .validate(everywhere)
+                .unwrap_err()
+                .contains("--public-url")
+        );
+        assert_eq!(
+            parse(&["--public-url=https://consort.example"]).validate(everywhere),
+            Ok(())
+        );
         for bad in [
             "--session-absolute-minutes=99999999999999",
             "--session-absolute-minutes=0",

@@ -56,7 +56,7 @@ pub fn forwarded_client(headers: &HeaderMap, trusted: usize) -> Option<IpAddr> {
         .flat_map(|v| v.split(','))
         .map(str::trim)
         .collect();
-    let index = hops.len().checked_sub(trusted).unwrap_or(0);
+    let index = hops.len().saturating_sub(trusted);
     hops.get(index)?.parse().ok()
 }
 

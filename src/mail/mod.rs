@@ -18,6 +18,18 @@ pub struct Rendered {
     pub html: String,
 }
 
+impl Rendered {
+    /// This message as an outbox row to `to`.
+    pub fn to<'a>(&'a self, to: &'a str) -> db::outbox::NewMail<'a> {
+        db::outbox::NewMail {
+            to,
+            subject: &self.subject,
+            text_body: &self.text,
+            html_body: &self.html,
+        }
+    }
+}
+
 /// Queues mail and wakes the worker.
 #[derive(Clone, Debug, Default)]
 pub struct Mailer {
@@ -29,17 +41,9 @@ impl Mailer {
         Mailer::default()
     }
 
+    /// Queues a mail that is the whole change (a sign-up link, a reset link).
     pub async fn queue(&self, db: &Db, to: &str, mail: &Rendered) -> Result<(), sqlx::Error> {
-        db::outbox::enqueue(
-            db,
-            &db::outbox::NewMail {
-                to,
-                subject: &mail.subject,
-                text_body: &mail.text,
-                html_body: &mail.html,
-            },
-        )
-        .await?;
+        db::outbox::enqueue(db, &mail.to(to)).await?;
         self.wake.notify_one();
         Ok(())
     }
@@ -52,16 +56,7 @@ impl Mailer {
         to: &str,
         mail: &Rendered,
     ) -> Result<(), sqlx::Error> {
-        db::outbox::enqueue_in(
-            tx,
-            &db::outbox::NewMail {
-                to,
-                subject: &mail.subject,
-                text_body: &mail.text,
-                html_body: &mail.html,
-            },
-        )
-        .await?;
+        db::outbox::enqueue_in(tx, &mail.to(to)).await?;
         Ok(())
     }
 

@@ -183,46 +183,6 @@ pub fn member_notice(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn reset_mail_states_expiry_and_escapes_html() {
-        let at = Utc.with_ymd_and_hms(2026, 11, 23, 14, 5, 0).unwrap();
-        let mail = password_reset("<b>Ana</b>", "http://x/reset-password?token=abc&x=1", at);
-        assert!(mail.text.contains("23 November 2026 at 14:05 UTC"));
-        assert!(mail.text.contains("http://x/reset-password?token=abc&x=1"));
-        assert!(mail.html.contains("&lt;b&gt;Ana&lt;/b&gt;"));
-        assert!(!mail.html.contains("<b>Ana"));
-        assert!(mail.html.contains("token=abc&amp;x=1"));
-    }
-
-    #[test]
-    fn member_notices_say_who_did_what_and_link_only_where_there_is_something_to_open() {
-        let made = member_notice(
-            MemberNotice::MadeOwner,
-            "Ada",
-            "Acme",
-            "Olive",
-            "http://x/o/acme",
-        );
-        assert_eq!(made.subject, "You are now an owner of Acme");
-        assert!(made.text.contains("Olive made you an owner of Acme"));
-        assert!(made.text.contains("http://x/o/acme"));
-        let gone = member_notice(
-            MemberNotice::Removed,
-            "Ada",
-            "A & B",
-            "Olive",
-            "http://x/o/ab",
-        );
-        assert!(!gone.text.contains("http://x/o/ab"));
-        assert!(gone.html.contains("A &amp; B"));
-    }
-}
-
 /// The link that finishes a sign-up: the account exists only once it is followed.
 pub fn confirm_sign_up(
     name: &str,
@@ -268,5 +228,45 @@ pub fn sign_up_attempted(name: &str, login_link: &str, reset_link: &str) -> Rend
             lines[0], lines[1], lines[2], lines[3], lines[4]
         ),
         html: html_page(&lines, Some(("Log in", login_link))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn reset_mail_states_expiry_and_escapes_html() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 23, 14, 5, 0).unwrap();
+        let mail = password_reset("<b>Ana</b>", "http://x/reset-password?token=abc&x=1", at);
+        assert!(mail.text.contains("23 November 2026 at 14:05 UTC"));
+        assert!(mail.text.contains("http://x/reset-password?token=abc&x=1"));
+        assert!(mail.html.contains("&lt;b&gt;Ana&lt;/b&gt;"));
+        assert!(!mail.html.contains("<b>Ana"));
+        assert!(mail.html.contains("token=abc&amp;x=1"));
+    }
+
+    #[test]
+    fn member_notices_say_who_did_what_and_link_only_where_there_is_something_to_open() {
+        let made = member_notice(
+            MemberNotice::MadeOwner,
+            "Ada",
+            "Acme",
+            "Olive",
+            "http://x/o/acme",
+        );
+        assert_eq!(made.subject, "You are now an owner of Acme");
+        assert!(made.text.contains("Olive made you an owner of Acme"));
+        assert!(made.text.contains("http://x/o/acme"));
+        let gone = member_notice(
+            MemberNotice::Removed,
+            "Ada",
+            "A & B",
+            "Olive",
+            "http://x/o/ab",
+        );
+        assert!(!gone.text.contains("http://x/o/ab"));
+        assert!(gone.html.contains("A &amp; B"));
     }
 }

@@ -310,12 +310,7 @@ pub async fn resend(
         id,
         &token_hash,
         expires_at,
-        &db::outbox::NewMail {
-            to: &invitation.email,
-            subject: &mail.subject,
-            text_body: &mail.text,
-            html_body: &mail.html,
-        },
+        &mail.to(&invitation.email),
     )
     .await?;
     if !resent {
