@@ -81,6 +81,7 @@ test('forgot password: the emailed link sets a new password once', async ({ page
   await page.getByLabel('Email').fill(bea.email);
   await page.getByRole('button', { name: 'Send reset link' }).click();
   await expect(page.getByText('a reset link is on its way')).toBeVisible();
+  await expect(page.getByRole('form', { name: 'Request a reset link' })).toBeHidden();
 
   await openMail(page, bea.email, 'Reset your Consort password');
   await expect(page.getByRole('article', { name: 'Message' })).toContainText('expires on');

@@ -49,6 +49,7 @@ export function newPerson(prefix: string): Person {
 export async function signUp(page: Page, person: Person): Promise<void> {
   await submitSignUp(page, person);
   await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+  await expect(page.getByRole('form', { name: 'Sign up' })).toBeHidden();
   await openMail(page, person.email, 'Confirm your email to finish signing up');
   await page.getByRole('article', { name: 'Message' }).getByRole('link', { name: /\/signup\/confirm\?token=/ }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Finish signing up' })).toBeVisible();
