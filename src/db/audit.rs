@@ -53,36 +53,6 @@ pub async fn record_in(
     Ok(())
 }
 
-/// Which column a count is about.
-#[derive(Clone, Copy, Debug)]
-pub enum CountBy {
-    /// The subject (an attempted email, say).
-    Subject,
-    /// The client address.
-    Ip,
-}
-
-/// How many `action` events with `value` in the `by` column happened since `since`.
-pub async fn count_since(
-    db: &Db,
-    action: AuditAction,
-    by: CountBy,
-    value: &str,
-    since: DateTime<Utc>,
-) -> Result<i64, sqlx::Error> {
-    let sql = match by {
-        CountBy::Subject => {
-            "SELECT COUNT(*) FROM audit_events WHERE action = $1 AND subject = $2 AND created_at > $3"
-        }
-        CountBy::Ip => {
-            "SELECT COUNT(*) FROM audit_events WHERE action = $1 AND ip = $2 AND created_at > $3"
-        }
-    };
-    let (n,): (i64,) = on_db!(db, pool => sqlx::query_as(sql)
-        .bind(action.as_str()).bind(value).bind(since).fetch_one(pool).await)?;
-    Ok(n)
-}
-
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct EventRow {
     pub action: String,
