@@ -21,7 +21,7 @@ lazy_page!(AcceptInvitationRoute, AcceptInvitationPage);
 #[component]
 pub fn AcceptInvitationPage() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::web::security::no_referrer();
+    crate::server::context::no_referrer();
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let preview = Resource::new(token, preview_invitation);

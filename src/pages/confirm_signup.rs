@@ -14,7 +14,7 @@ lazy_page!(ConfirmSignUpRoute, ConfirmSignUpPage);
 #[component]
 pub fn ConfirmSignUpPage() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::web::security::no_referrer();
+    crate::server::context::no_referrer();
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let preview = Resource::new(token, sign_up_preview);

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::web::security::no_referrer();
+    crate::server::context::no_referrer();
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let check = Resource::new(token, check_reset_link);

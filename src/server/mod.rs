@@ -124,6 +124,17 @@ pub(crate) mod context {
 
     pub use crate::error::set_error_status;
 
+    /// For pages whose URL carries a secret (reset, invitation and sign-up
+    /// links): never send it to another site as a referrer.
+    pub fn no_referrer() {
+        if let Some(response) = use_context::<ResponseOptions>() {
+            response.insert_header(
+                http::header::REFERRER_POLICY,
+                HeaderValue::from_static("no-referrer"),
+            );
+        }
+    }
+
     pub fn set_session_cookie(state: &AppState, token: &str) {
         set_cookie(&session::cookie(
             token,

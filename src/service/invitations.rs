@@ -210,14 +210,31 @@ pub async fn list(
         db::invitations::list(&state.db, ctx.organization.id, &query, scope).await?;
     let at = db::now();
     Ok(Page {
-        items: rows.into_iter().filter_map(|row| view(row, at)).collect(),
+        items: rows
+            .into_iter()
+            .map(|row| view(row, at))
+            .collect::<Result<_, _>>()?,
         total: total.max(0) as u64,
         page: query.page.max(1),
         page_size: PAGE_SIZE,
     })
 }
 
-fn view(row: db::invitations::InvitationRow, at: DateTime<Utc>) -> Option<InvitationView> {
+/// A row as the tab shows it. A row that does not decode is an error that is
+/// logged and surfaces, never a row that silently drops out of the list (while
+/// the total still counts it).
+fn view(
+    row: db::invitations::InvitationRow,
+    at: DateTime<Utc>,
+) -> Result<InvitationView, AppError> {
+    let undecodable = |column: &str, value: &str| {
+        tracing::error!(invitation = %row.id, column, value, "invitation row does not decode");
+        AppError::Internal
+    };
+    let kind = MembershipKind::parse(&row.kind).ok_or_else(|| undecodable("kind", &row.kind))?;
+    let role = Role::parse(&row.role).ok_or_else(|| undecodable("role", &row.role))?;
+    let modules =
+        module::parse_list(&row.modules).map_err(|_| undecodable("modules", &row.modules))?;
     let delivery = match row.delivery.as_deref() {
         Some("sent") => Delivery::Sent,
         Some("failed") => Delivery::Failed,
@@ -230,12 +247,12 @@ fn view(row: db::invitations::InvitationRow, at: DateTime<Utc>) -> Option<Invita
     } else {
         InvitationState::Pending
     };
-    Some(InvitationView {
+    Ok(InvitationView {
         id: row.id,
         email: row.email,
-        kind: MembershipKind::parse(&row.kind)?,
-        role: Role::parse(&row.role)?,
-        modules: module::parse_list(&row.modules).ok()?,
+        kind,
+        role,
+        modules,
         inviter: row.inviter_name,
         sent_at: row.sent_at.into(),
         expires_at: row.expires_at.into(),

@@ -263,17 +263,6 @@ pub fn origin_allowed(headers: &HeaderMap, edge: &Edge) -> bool {
     }
 }
 
-/// For pages whose URL carries a secret (reset and invitation links): never
-/// send it to another site as a referrer.
-pub fn no_referrer() {
-    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        response.insert_header(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        );
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -984,3 +984,30 @@ async fn a_failed_delivery_is_listed_as_such_and_can_be_resent() {
     })
     .await;
 }
+
+/// Issue 11: an invitation row whose modules do not decode is an error that
+/// surfaces (and is logged), not a row that silently drops out of the tab
+/// while the total still counts it.
+#[tokio::test]
+async fn an_undecodable_invitation_row_is_an_error_not_a_gap() {
+    on_each_backend(async |env| {
+        let acme = organization(env, "Olive Owner", "owner@acme.test", "Acme").await;
+        invite(
+            env,
+            acme.owner,
+            &acme.slug,
+            rows(&[("ana@acme.test", Role::User)]),
+        )
+        .await;
+        execute(env, "UPDATE invitations SET modules = 'no-such-module'").await;
+        let listed = invitations::list(
+            &env.state,
+            Some(acme.owner),
+            &acme.slug,
+            InvitationQuery::default(),
+        )
+        .await;
+        assert_eq!(listed.unwrap_err(), AppError::Internal, "[{}]", env.backend);
+    })
+    .await;
+}
