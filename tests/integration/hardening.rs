@@ -265,23 +265,7 @@ async fn change_password_attempts_are_limited() {
 async fn resends_cannot_be_raced() {
     on_each_backend(async |env| {
         let acme = organization(env, "Olive Owner", "owner@acme.test", "Acme").await;
-        crate::invitations::invite(
-            env,
-            acme.owner,
-            &acme.slug,
-            crate::invitations::rows(&[("ana@acme.test", Role::User)]),
-        )
-        .await;
-        let id = consort::service::invitations::list(
-            &env.state,
-            Some(acme.owner),
-            &acme.slug,
-            Default::default(),
-        )
-        .await
-        .unwrap()
-        .items[0]
-            .id;
+        let id = crate::invitations::invite_one(env, &acme, "ana@acme.test", Role::User).await;
         let mut set = JoinSet::new();
         for _ in 0..20 {
             let (state, client, owner, slug) = (

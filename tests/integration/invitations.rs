@@ -54,6 +54,22 @@ pub async fn invite(env: &TestEnv, by: Session, slug: &str, source: InviteSource
     .unwrap_or_else(|e| panic!("[{}] invite failed: {e:?}", env.backend))
 }
 
+/// Invites `email` into `org` as `role` and returns the invitation's id (the
+/// organization's only one).
+pub async fn invite_one(env: &TestEnv, org: &Org, email: &str, role: Role) -> uuid::Uuid {
+    invite(env, org.owner, &org.slug, rows(&[(email, role)])).await;
+    invitations::list(
+        &env.state,
+        Some(org.owner),
+        &org.slug,
+        InvitationQuery::default(),
+    )
+    .await
+    .unwrap()
+    .items[0]
+        .id
+}
+
 /// The token of the newest invitation mail to `to`.
 pub async fn token_for(env: &TestEnv, to: &str) -> String {
     let mail = last_mail_to(env, to).await.expect("an invitation mail");

@@ -209,18 +209,7 @@ async fn member_changes_are_whole() {
 async fn invitation_changes_are_whole() {
     on_each_backend(async |env| {
         let acme = organization(env, "Olive Owner", "owner@acme.test", "Acme").await;
-        crate::invitations::invite(
-            env,
-            acme.owner,
-            &acme.slug,
-            crate::invitations::rows(&[("ana@acme.test", Role::User)]),
-        )
-        .await;
-        let id = invitations::list(&env.state, Some(acme.owner), &acme.slug, Default::default())
-            .await
-            .unwrap()
-            .items[0]
-            .id;
+        let id = crate::invitations::invite_one(env, &acme, "ana@acme.test", Role::User).await;
         let by = Some(acme.owner);
         for fault in [Fault::Audit, Fault::Mail] {
             whole(env, "a resend", fault, async || {
