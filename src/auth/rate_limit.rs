@@ -44,6 +44,12 @@ impl Slot {
     pub async fn release(self, db: &Db) -> Result<(), sqlx::Error> {
         db::limits::release(db, self.0).await
     }
+
+    /// Gives the slot back in the transaction of the change that follows the
+    /// attempt (a right password's new session).
+    pub async fn release_in(self, tx: &mut Tx) -> Result<(), sqlx::Error> {
+        db::limits::release_in(tx, self.0).await
+    }
 }
 
 /// Claims a slot of `limit` for `subject`, or says when to try again.
@@ -90,9 +96,10 @@ impl Limits {
 pub struct LoginSlots(Vec<Slot>);
 
 impl LoginSlots {
-    pub async fn release(self, db: &Db) -> Result<(), sqlx::Error> {
+    /// A right password: the slots go back with the session it starts.
+    pub async fn release_in(self, tx: &mut Tx) -> Result<(), sqlx::Error> {
         for slot in self.0 {
-            slot.release(db).await?;
+            slot.release_in(tx).await?;
         }
         Ok(())
     }

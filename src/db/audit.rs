@@ -4,6 +4,7 @@ use super::tx::{Tx, on_tx};
 use super::{Db, new_id, now, on_db};
 use crate::domain::audit::AuditAction;
 use chrono::{DateTime, Utc};
+use sqlx::{Database, Encode, QueryBuilder, Type};
 use uuid::Uuid;
 
 /// One event to record.
@@ -33,7 +34,7 @@ fn details_text(event: &Event<'_>) -> String {
 pub async fn record(db: &Db, action: AuditAction, event: Event<'_>) -> Result<(), sqlx::Error> {
     let details = details_text(&event);
     on_db!(db, pool => sqlx::query(INSERT)
-    .bind(new_id()).bind(event.organization_id).bind(event.actor_user_id).bind(action.as_str())
+    .bind(new_id()).bind(event.organization_id).bind(event.actor_user_id).bind(action)
     .bind(event.target_user_id).bind(event.subject).bind(event.ip).bind(details).bind(now())
     .execute(pool).await.map(|_| ()))?;
     Ok(())
@@ -47,7 +48,7 @@ pub async fn record_in(
 ) -> Result<(), sqlx::Error> {
     let details = details_text(&event);
     on_tx!(tx, conn => sqlx::query(INSERT)
-    .bind(new_id()).bind(event.organization_id).bind(event.actor_user_id).bind(action.as_str())
+    .bind(new_id()).bind(event.organization_id).bind(event.actor_user_id).bind(action)
     .bind(event.target_user_id).bind(event.subject).bind(event.ip).bind(details).bind(now())
     .execute(&mut *conn).await.map(|_| ()))?;
     Ok(())
@@ -55,7 +56,7 @@ pub async fn record_in(
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct EventRow {
-    pub action: String,
+    pub action: AuditAction,
     pub organization_id: Option<Uuid>,
     pub actor_user_id: Option<Uuid>,
     pub target_user_id: Option<Uuid>,
@@ -75,7 +76,7 @@ pub async fn for_user(db: &Db, user_id: Uuid, limit: i64) -> Result<Vec<EventRow
 /// Which events of an organization to list.
 #[derive(Clone, Debug, Default)]
 pub struct OrgFilter<'a> {
-    pub action: Option<&'a str>,
+    pub action: Option<AuditAction>,
     /// Inclusive.
     pub from: Option<DateTime<Utc>>,
     /// Exclusive.
@@ -86,7 +87,8 @@ pub struct OrgFilter<'a> {
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct OrgEventRow {
-    pub action: String,
+    pub id: Uuid,
+    pub action: AuditAction,
     pub created_at: DateTime<Utc>,
     pub subject: Option<String>,
     pub details: String,
@@ -94,6 +96,52 @@ pub struct OrgEventRow {
     pub actor_email: Option<String>,
     pub target_name: Option<String>,
     pub target_email: Option<String>,
+}
+
+/// `FROM`, the joins to the actor and the target, and the conditions of `filter`.
+fn push_filter<'a, DB: Database>(
+    query: &mut QueryBuilder<'a, DB>,
+    organization_id: Uuid,
+    filter: &OrgFilter<'_>,
+) where
+    Uuid: Encode<'a, DB> + Type<DB>,
+    String: Encode<'a, DB> + Type<DB>,
+    DateTime<Utc>: Encode<'a, DB> + Type<DB>,
+    AuditAction: Encode<'a, DB> + Type<DB>,
+{
+    query
+        .push(
+            "FROM audit_events e LEFT JOIN users a ON a.id = e.actor_user_id
+             LEFT JOIN users t ON t.id = e.target_user_id WHERE e.organization_id = ",
+        )
+        .push_bind(organization_id);
+    if let Some(action) = filter.action {
+        query.push(" AND e.action = ").push_bind(action);
+    }
+    if let Some(from) = filter.from {
+        query.push(" AND e.created_at >= ").push_bind(from);
+    }
+    if let Some(until) = filter.until {
+        query.push(" AND e.created_at < ").push_bind(until);
+    }
+    if !filter.person.trim().is_empty() {
+        let person = super::contains_pattern(filter.person);
+        query.push(" AND (");
+        let mut any = query.separated(" OR ");
+        for column in [
+            "a.email_key",
+            "LOWER(a.name)",
+            "t.email_key",
+            "LOWER(t.name)",
+            "LOWER(e.subject)",
+        ] {
+            any.push(column)
+                .push_unseparated(" LIKE ")
+                .push_bind_unseparated(person.clone())
+                .push_unseparated(" ESCAPE '\\'");
+        }
+        query.push(")");
+    }
 }
 
 /// The organization's events that pass `filter`, newest first: `limit` of them
@@ -106,48 +154,21 @@ pub async fn for_organization(
     offset: i64,
     count: bool,
 ) -> Result<(Vec<OrgEventRow>, i64), sqlx::Error> {
-    // Fixed parameter numbers; an absent condition becomes `$n = $n`.
-    let mut conditions = vec!["e.organization_id = $1".to_string()];
-    let mut add = |present: bool, sql: &str, n: u8| {
-        conditions.push(if present {
-            sql.to_string()
-        } else {
-            format!("${n} = ${n}")
-        });
-    };
-    add(filter.action.is_some(), "e.action = $2", 2);
-    add(filter.from.is_some(), "e.created_at >= $3", 3);
-    add(filter.until.is_some(), "e.created_at < $4", 4);
-    add(
-        !filter.person.trim().is_empty(),
-        "(a.email_key LIKE $5 ESCAPE '\\' OR LOWER(a.name) LIKE $5 ESCAPE '\\'
-          OR t.email_key LIKE $5 ESCAPE '\\' OR LOWER(t.name) LIKE $5 ESCAPE '\\'
-          OR LOWER(e.subject) LIKE $5 ESCAPE '\\')",
-        5,
-    );
-    let from_sql = format!(
-        "FROM audit_events e LEFT JOIN users a ON a.id = e.actor_user_id
-         LEFT JOIN users t ON t.id = e.target_user_id WHERE {}",
-        conditions.join(" AND ")
-    );
-    let list_sql = format!(
-        "SELECT e.action, e.created_at, e.subject, e.details, a.name AS actor_name, a.email AS actor_email,
-                t.name AS target_name, t.email AS target_email
-         {from_sql} ORDER BY e.created_at DESC, e.id DESC LIMIT $6 OFFSET $7"
-    );
-    let count_sql = format!("SELECT COUNT(*) {from_sql} AND $6 = $6 AND $7 = $7");
-    let action = filter.action.unwrap_or("");
-    let epoch = DateTime::<Utc>::UNIX_EPOCH;
-    let (from, until) = (filter.from.unwrap_or(epoch), filter.until.unwrap_or(epoch));
-    let person = super::contains_pattern(filter.person);
     on_db!(db, pool => {
-        let rows = sqlx::query_as(&list_sql)
-            .bind(organization_id).bind(action).bind(from).bind(until).bind(&person)
-            .bind(limit).bind(offset).fetch_all(pool).await?;
+        let mut rows = QueryBuilder::new(
+            "SELECT e.id, e.action, e.created_at, e.subject, e.details, a.name AS actor_name,
+                    a.email AS actor_email, t.name AS target_name, t.email AS target_email ",
+        );
+        push_filter(&mut rows, organization_id, filter);
+        rows.push(" ORDER BY e.created_at DESC, e.id DESC LIMIT ")
+            .push_bind(limit)
+            .push(" OFFSET ")
+            .push_bind(offset);
+        let rows = rows.build_query_as().fetch_all(pool).await?;
         let total = if count {
-            let (n,): (i64,) = sqlx::query_as(&count_sql)
-                .bind(organization_id).bind(action).bind(from).bind(until).bind(&person)
-                .bind(limit).bind(offset).fetch_one(pool).await?;
+            let mut query = QueryBuilder::new("SELECT COUNT(*) ");
+            push_filter(&mut query, organization_id, filter);
+            let (n,): (i64,) = query.build_query_as().fetch_one(pool).await?;
             n
         } else {
             0

@@ -4,12 +4,16 @@
 //! copied from another organization finds nothing.
 
 use super::tx::{Tx, on_tx};
+use super::types::Modules;
+use super::visibility::{Granted, push_visible_to};
 use super::{Db, is_unique_violation, new_id, now, on_db};
 use crate::domain::audit::AuditAction;
-use crate::domain::invitation::{InvitationQuery, InvitationState};
+use crate::domain::invitation::{Delivery, InvitationQuery, InvitationState, InvitationStatus};
+use crate::domain::member::MembershipId;
 use crate::domain::page::PAGE_SIZE;
+use crate::domain::role::{MembershipKind, Role};
 use chrono::{DateTime, Utc};
-use sqlx::QueryBuilder;
+use sqlx::{Database, Encode, QueryBuilder, Type};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -17,7 +21,7 @@ use uuid::Uuid;
 pub struct NewInvitation {
     pub email: String,
     pub email_key: String,
-    pub role: &'static str,
+    pub role: Role,
     pub modules: String,
     /// `None`: every sub-account.
     pub sub_accounts: Option<Vec<Uuid>>,
@@ -31,7 +35,7 @@ pub struct NewInvitation {
 pub struct Batch<'a> {
     pub organization_id: Uuid,
     pub inviter_user_id: Uuid,
-    pub kind: &'static str,
+    pub kind: MembershipKind,
     pub expires_at: DateTime<Utc>,
     pub ip: Option<&'a str>,
 }
@@ -78,7 +82,7 @@ pub async fn store_batch(
                 b.push_bind(*id).push_bind(batch.organization_id).push_bind(&row.email)
                     .push_bind(&row.email_key).push_bind(batch.kind).push_bind(row.role)
                     .push_bind(&row.modules).push_bind(row.sub_accounts.is_none())
-                    .push_bind(batch.inviter_user_id).push_bind(&row.token_hash).push_bind("pending")
+                    .push_bind(batch.inviter_user_id).push_bind(&row.token_hash).push_bind(InvitationStatus::Pending)
                     .push_bind(*mail_id).push_bind(1_i64).push_bind(at).push_bind(batch.expires_at).push_bind(at);
             });
             inv.build().execute(&mut *tx).await?;
@@ -136,16 +140,16 @@ pub struct InvitationRow {
     pub organization_id: Uuid,
     pub email: String,
     pub email_key: String,
-    pub kind: String,
-    pub role: String,
-    pub modules: String,
-    pub status: String,
+    pub kind: MembershipKind,
+    pub role: Role,
+    pub modules: Modules,
+    pub status: InvitationStatus,
     pub token_hash: String,
     pub send_count: i64,
     pub sent_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub inviter_name: Option<String>,
-    pub delivery: Option<String>,
+    pub delivery: Option<Delivery>,
     pub organization_name: String,
     pub organization_slug: String,
 }
@@ -158,20 +162,6 @@ const SELECT: &str = "SELECT i.id, i.organization_id, i.email, i.email_key, i.ki
     LEFT JOIN users u ON u.id = i.inviter_user_id
     LEFT JOIN outbox m ON m.id = i.mail_id";
 
-/// The condition for each state of an open invitation; `now` is the
-/// placeholder of the current time.
-fn state_condition(state: InvitationState, now: &str) -> String {
-    match state {
-        InvitationState::DeliveryFailed => "m.status = 'failed'".into(),
-        InvitationState::Expired => {
-            format!("(m.status IS NULL OR m.status <> 'failed') AND i.expires_at <= {now}")
-        }
-        InvitationState::Pending => {
-            format!("(m.status IS NULL OR m.status <> 'failed') AND i.expires_at > {now}")
-        }
-    }
-}
-
 /// One page of an organization's open invitations, newest first, and how many
 /// match. The page walks the (organization, status, sent_at, id) index; the
 /// count joins the outbox only when a state filter needs the delivery status.
@@ -179,83 +169,87 @@ pub async fn list(
     db: &Db,
     organization_id: Uuid,
     query: &InvitationQuery,
-    scope: Option<Uuid>,
+    scope: Option<MembershipId>,
 ) -> Result<(Vec<InvitationRow>, i64), sqlx::Error> {
-    // Parameters, in order: $1 organization, then the search pattern (when
-    // searching), now (when a state needs it), the viewer's membership (when
-    // limited to some sub-accounts), limit and offset.
-    let mut filter = String::from("i.organization_id = $1 AND i.status = 'pending'");
-    let mut next = 2;
-    let mut placeholder = || {
-        next += 1;
-        format!("${}", next - 1)
-    };
-    let searching = !query.search.trim().is_empty();
-    if searching {
-        filter.push_str(&format!(
-            " AND i.email_key LIKE {} ESCAPE '\\'",
-            placeholder()
-        ));
-    }
-    let timed = matches!(
-        query.state,
-        Some(InvitationState::Pending | InvitationState::Expired)
-    );
-    let now_param = if timed { placeholder() } else { String::new() };
-    if let Some(state) = query.state {
-        filter.push_str(" AND ");
-        filter.push_str(&state_condition(state, &now_param));
-    }
-    if scope.is_some() {
-        filter.push_str(" AND ");
-        filter.push_str(&SHARES_WITH.replace("$viewer", &placeholder()));
-    }
-    let (limit, offset) = (placeholder(), placeholder());
-    let outbox = if query.state.is_some() {
-        "LEFT JOIN outbox m ON m.id = i.mail_id"
-    } else {
-        ""
-    };
-    let count_sql = format!("SELECT COUNT(*) FROM invitations i {outbox} WHERE {filter}");
-    let list_sql = format!(
-        "{SELECT} WHERE {filter} ORDER BY i.sent_at DESC, i.id DESC LIMIT {limit} OFFSET {offset}"
-    );
     let pattern = super::contains_pattern(&query.search);
     let page = i64::from(query.page.max(1));
     let at = now();
     on_db!(db, pool => {
-        let count = sqlx::query_as(&count_sql).bind(organization_id);
-        let count = if searching { count.bind(&pattern) } else { count };
-        let count = if timed { count.bind(at) } else { count };
-        let count = match scope { Some(viewer) => count.bind(viewer), None => count };
-        let (total,): (i64,) = count.fetch_one(pool).await?;
-        let rows = sqlx::query_as(&list_sql).bind(organization_id);
-        let rows = if searching { rows.bind(&pattern) } else { rows };
-        let rows = if timed { rows.bind(at) } else { rows };
-        let rows = match scope { Some(viewer) => rows.bind(viewer), None => rows };
-        let rows = rows
-            .bind(i64::from(PAGE_SIZE)).bind((page - 1) * i64::from(PAGE_SIZE))
-            .fetch_all(pool).await?;
+        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM invitations i ");
+        if query.state.is_some() {
+            count.push("LEFT JOIN outbox m ON m.id = i.mail_id ");
+        }
+        push_filter(&mut count, organization_id, query, scope, &pattern, at);
+        let (total,): (i64,) = count.build_query_as().fetch_one(pool).await?;
+        let mut rows = QueryBuilder::new(SELECT);
+        rows.push(" ");
+        push_filter(&mut rows, organization_id, query, scope, &pattern, at);
+        rows.push(" ORDER BY i.sent_at DESC, i.id DESC LIMIT ")
+            .push_bind(i64::from(PAGE_SIZE))
+            .push(" OFFSET ")
+            .push_bind((page - 1) * i64::from(PAGE_SIZE));
+        let rows = rows.build_query_as().fetch_all(pool).await?;
         Ok((rows, total))
     })
 }
 
-/// An invitation (`i`) a viewer limited to some sub-accounts (membership
-/// `$viewer`) may see: one for every sub-account, or sharing one with them.
-const SHARES_WITH: &str = "(i.all_sub_accounts = TRUE OR EXISTS (
-    SELECT 1 FROM invitation_sub_accounts theirs
-    JOIN membership_sub_accounts mine ON mine.sub_account_id = theirs.sub_account_id
-    WHERE theirs.invitation_id = i.id AND mine.membership_id = $viewer))";
+/// `WHERE` and the conditions of an invitations list (`i`, and the outbox as
+/// `m` when a state is asked for).
+fn push_filter<'a, DB: Database>(
+    query: &mut QueryBuilder<'a, DB>,
+    organization_id: Uuid,
+    filter: &InvitationQuery,
+    scope: Option<MembershipId>,
+    pattern: &str,
+    at: DateTime<Utc>,
+) where
+    Uuid: Encode<'a, DB> + Type<DB>,
+    String: Encode<'a, DB> + Type<DB>,
+    DateTime<Utc>: Encode<'a, DB> + Type<DB>,
+    InvitationStatus: Encode<'a, DB> + Type<DB>,
+{
+    query
+        .push("WHERE i.organization_id = ")
+        .push_bind(organization_id)
+        .push(" AND i.status = ")
+        .push_bind(InvitationStatus::Pending);
+    if !filter.search.trim().is_empty() {
+        query
+            .push(" AND i.email_key LIKE ")
+            .push_bind(pattern.to_owned())
+            .push(" ESCAPE '\\'");
+    }
+    match filter.state {
+        None => {}
+        Some(InvitationState::DeliveryFailed) => {
+            query.push(" AND m.status = 'failed'");
+        }
+        Some(InvitationState::Expired) => {
+            query
+                .push(" AND (m.status IS NULL OR m.status <> 'failed') AND i.expires_at <= ")
+                .push_bind(at);
+        }
+        Some(InvitationState::Pending) => {
+            query
+                .push(" AND (m.status IS NULL OR m.status <> 'failed') AND i.expires_at > ")
+                .push_bind(at);
+        }
+    }
+    if let Some(viewer) = scope {
+        query.push(" AND ");
+        push_visible_to(query, Granted::Invitation("i"), viewer);
+    }
+}
 
 /// Whether the viewer with membership `viewer` (limited to some sub-accounts)
 /// may see the invitation `id`.
-pub async fn visible_to(db: &Db, id: Uuid, viewer: Uuid) -> Result<bool, sqlx::Error> {
-    let sql = format!(
-        "SELECT COUNT(*) FROM invitations i WHERE i.id = $1 AND {}",
-        SHARES_WITH.replace("$viewer", "$2")
-    );
-    let (n,): (i64,) =
-        on_db!(db, pool => sqlx::query_as(&sql).bind(id).bind(viewer).fetch_one(pool).await)?;
+pub async fn visible_to(db: &Db, id: Uuid, viewer: MembershipId) -> Result<bool, sqlx::Error> {
+    let (n,): (i64,) = on_db!(db, pool => {
+        let mut query = QueryBuilder::new("SELECT COUNT(*) FROM invitations i WHERE i.id = ");
+        query.push_bind(id).push(" AND ");
+        push_visible_to(&mut query, Granted::Invitation("i"), viewer);
+        query.build_query_as().fetch_one(pool).await
+    })?;
     Ok(n > 0)
 }
 
@@ -387,7 +381,7 @@ pub async fn accept(
         if existing.is_some() {
             return Err(AcceptError::AlreadyMember);
         }
-        if invitation.kind == "team" {
+        if invitation.kind == MembershipKind::Team {
             let team: Option<(Uuid,)> = sqlx::query_as(
                 "SELECT id FROM memberships WHERE user_id = $1 AND kind = 'team'",
             ).bind(user_id).fetch_optional(&mut *conn).await?;

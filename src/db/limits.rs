@@ -61,7 +61,14 @@ pub async fn claim_in(
     })
 }
 
-/// Gives a slot back (the attempt turned out not to count: a right password).
+/// Gives a slot back in the transaction of the change that made it not count
+/// (the session a right password starts).
+pub async fn release_in(tx: &mut Tx, slot: Uuid) -> Result<(), sqlx::Error> {
+    on_tx!(tx, conn => sqlx::query("DELETE FROM limit_attempts WHERE id = $1")
+        .bind(slot).execute(&mut *conn).await.map(|_| ()))
+}
+
+/// Gives a slot back (the attempt turned out not to count).
 pub async fn release(db: &Db, slot: Uuid) -> Result<(), sqlx::Error> {
     on_db!(db, pool => sqlx::query("DELETE FROM limit_attempts WHERE id = $1")
         .bind(slot).execute(pool).await.map(|_| ()))

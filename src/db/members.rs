@@ -1,23 +1,27 @@
 //! The people of an organization, one page at a time.
 
 use super::tx::{Tx, on_tx};
+use super::types::Modules;
+use super::visibility::{Granted, push_visible_to};
 use super::{Db, on_db};
 use crate::domain::member::MemberSort;
+use crate::domain::member::MembershipId;
+use crate::domain::role::{MemberStatus, MembershipKind, Role};
 use chrono::{DateTime, Utc};
-use sqlx::QueryBuilder;
+use sqlx::{Database, Encode, QueryBuilder, Type};
 use std::collections::HashMap;
 use uuid::Uuid;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct MemberRow {
-    pub id: Uuid,
+    pub id: MembershipId,
     pub user_id: Uuid,
     pub name: String,
     pub email: String,
-    pub kind: String,
-    pub role: String,
-    pub status: String,
-    pub modules: String,
+    pub kind: MembershipKind,
+    pub role: Role,
+    pub status: MemberStatus,
+    pub modules: Modules,
     pub all_sub_accounts: bool,
     pub created_at: DateTime<Utc>,
     pub last_active_at: Option<DateTime<Utc>>,
@@ -25,31 +29,19 @@ pub struct MemberRow {
 
 /// Which members a list shows, in which order.
 pub struct ListFilter<'a> {
-    pub status: &'a str,
+    pub status: MemberStatus,
     pub search: &'a str,
     pub sort: MemberSort,
     pub descending: bool,
     /// A viewer limited to some sub-accounts: their membership id. They see
     /// themselves and the people who share a sub-account with them (everyone with
     /// access to all sub-accounts shares theirs).
-    pub scope: Option<Uuid>,
+    pub scope: Option<MembershipId>,
 }
 
 /// Taken first by changes that must leave an active owner (PostgreSQL; SQLite
 /// has one writer): two owners cannot demote each other at once.
 const LOCK_ORGANIZATION: &str = "SELECT id FROM organizations WHERE id = $1 FOR UPDATE";
-
-/// Whether the membership row (of `memberships`) is visible to the viewer whose
-/// membership id is `$4`: it is theirs, has every sub-account, or shares one with them.
-const SHARES_WITH_4: &str = "(id = $4 OR all_sub_accounts = TRUE OR EXISTS (
-    SELECT 1 FROM membership_sub_accounts theirs
-    JOIN membership_sub_accounts mine ON mine.sub_account_id = theirs.sub_account_id
-    WHERE theirs.membership_id = memberships.id AND mine.membership_id = $4))";
-
-/// Rank of a role for sorting, owners first: the same text as in the
-/// `memberships_org_status_role` index, so the index serves the sort.
-const ROLE_RANK: &str =
-    "(CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 WHEN 'billing_admin' THEN 2 ELSE 3 END)";
 
 /// One page (of `page_size`) of the members that pass `filter`, and how many pass it.
 /// Filtering, sorting and paging read only `memberships` (and its indexes); the
@@ -62,62 +54,91 @@ pub async fn list(
     page_size: u32,
 ) -> Result<(Vec<MemberRow>, i64), sqlx::Error> {
     let pattern = super::contains_pattern(filter.search);
-    let mut conditions = vec!["organization_id = $1 AND status = $2"];
-    if !filter.search.trim().is_empty() {
-        conditions.push("(email_key LIKE $3 ESCAPE '\\' OR name_key LIKE $3 ESCAPE '\\')");
-    } else {
-        // No search: skip the per-row LIKE; `$3 = $3` keeps the numbering.
-        conditions.push("$3 = $3");
-    }
-    if filter.scope.is_some() {
-        conditions.push(SHARES_WITH_4);
-    } else {
-        conditions.push("$4 = $4");
-    }
-    let filter_sql = conditions.join(" AND ");
-    let direction = if filter.descending { "DESC" } else { "ASC" };
-    let order = |prefix: &str| match filter.sort {
-        MemberSort::Name => format!("{prefix}name_key {direction}, {prefix}id {direction}"),
-        MemberSort::Role => format!(
-            "{} {direction}, {prefix}name_key, {prefix}id",
-            ROLE_RANK.replace("role", &format!("{prefix}role"))
-        ),
-        MemberSort::Joined => format!("{prefix}created_at {direction}, {prefix}id {direction}"),
-    };
-    let count_sql = format!("SELECT COUNT(*) FROM memberships WHERE {filter_sql}");
-    let list_sql = format!(
-        "WITH page AS (
-             SELECT id FROM memberships WHERE {filter_sql} ORDER BY {} LIMIT $5 OFFSET $6)
-         SELECT m.id, m.user_id, u.name, u.email, m.kind, m.role, m.status, m.modules,
-                m.all_sub_accounts, m.created_at, m.last_active_at
-         FROM page JOIN memberships m ON m.id = page.id JOIN users u ON u.id = m.user_id
-         ORDER BY {}",
-        order(""),
-        order("m."),
-    );
     let offset = i64::from(page.max(1) - 1) * i64::from(page_size);
-    let scope = filter.scope.unwrap_or_default();
     on_db!(db, pool => {
-        let (total,): (i64,) = sqlx::query_as(&count_sql)
-            .bind(organization_id).bind(filter.status).bind(&pattern).bind(scope)
-            .fetch_one(pool).await?;
-        let rows = sqlx::query_as(&list_sql)
-            .bind(organization_id).bind(filter.status).bind(&pattern).bind(scope)
-            .bind(i64::from(page_size)).bind(offset).fetch_all(pool).await?;
+        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM memberships WHERE ");
+        push_filter(&mut count, organization_id, filter, &pattern);
+        let (total,): (i64,) = count.build_query_as().fetch_one(pool).await?;
+        let mut rows = QueryBuilder::new("WITH page AS (SELECT id FROM memberships WHERE ");
+        push_filter(&mut rows, organization_id, filter, &pattern);
+        rows.push(" ORDER BY ");
+        push_order(&mut rows, filter, "");
+        rows.push(" LIMIT ").push_bind(i64::from(page_size))
+            .push(" OFFSET ").push_bind(offset)
+            .push(") SELECT m.id, m.user_id, u.name, u.email, m.kind, m.role, m.status, m.modules,
+                    m.all_sub_accounts, m.created_at, m.last_active_at
+             FROM page JOIN memberships m ON m.id = page.id JOIN users u ON u.id = m.user_id
+             ORDER BY ");
+        push_order(&mut rows, filter, "m.");
+        let rows = rows.build_query_as().fetch_all(pool).await?;
         Ok((rows, total))
     })
+}
+
+/// The conditions of a members list, on `memberships` unaliased.
+fn push_filter<'a, DB: Database>(
+    query: &mut QueryBuilder<'a, DB>,
+    organization_id: Uuid,
+    filter: &ListFilter<'_>,
+    pattern: &str,
+) where
+    Uuid: Encode<'a, DB> + Type<DB>,
+    String: Encode<'a, DB> + Type<DB>,
+    MemberStatus: Encode<'a, DB> + Type<DB>,
+{
+    query
+        .push("organization_id = ")
+        .push_bind(organization_id)
+        .push(" AND status = ")
+        .push_bind(filter.status);
+    if !filter.search.trim().is_empty() {
+        query
+            .push(" AND (email_key LIKE ")
+            .push_bind(pattern.to_owned())
+            .push(" ESCAPE '\\' OR name_key LIKE ")
+            .push_bind(pattern.to_owned())
+            .push(" ESCAPE '\\')");
+    }
+    if let Some(viewer) = filter.scope {
+        query.push(" AND ");
+        push_visible_to(query, Granted::Membership("memberships"), viewer);
+    }
+}
+
+/// The order of a page, on the columns of `prefix` ("" or an alias and a dot).
+/// Unprefixed, the rank of a role is the text of the `memberships_org_status_role`
+/// index, so the index serves the sort.
+fn push_order<DB: Database>(
+    query: &mut QueryBuilder<'_, DB>,
+    filter: &ListFilter<'_>,
+    prefix: &'static str,
+) {
+    let direction = if filter.descending { " DESC" } else { " ASC" };
+    match filter.sort {
+        MemberSort::Name => query
+            .push(prefix).push("name_key").push(direction)
+            .push(", ").push(prefix).push("id").push(direction),
+        MemberSort::Role => query
+            .push("(CASE ").push(prefix)
+            .push("role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 WHEN 'billing_admin' THEN 2 ELSE 3 END)")
+            .push(direction)
+            .push(", ").push(prefix).push("name_key, ").push(prefix).push("id"),
+        MemberSort::Joined => query
+            .push(prefix).push("created_at").push(direction)
+            .push(", ").push(prefix).push("id").push(direction),
+    };
 }
 
 /// The names of the sub-accounts each of `memberships` is limited to.
 pub async fn sub_account_names(
     db: &Db,
-    memberships: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<String>>, sqlx::Error> {
-    let mut names: HashMap<Uuid, Vec<String>> = HashMap::new();
+    memberships: &[MembershipId],
+) -> Result<HashMap<MembershipId, Vec<String>>, sqlx::Error> {
+    let mut names: HashMap<MembershipId, Vec<String>> = HashMap::new();
     if memberships.is_empty() {
         return Ok(names);
     }
-    let rows: Vec<(Uuid, String)> = on_db!(db, pool => {
+    let rows: Vec<(MembershipId, String)> = on_db!(db, pool => {
         let mut query = QueryBuilder::new(
             "SELECT ms.membership_id, s.name FROM membership_sub_accounts ms
              JOIN sub_accounts s ON s.id = ms.sub_account_id
@@ -153,14 +174,14 @@ pub async fn touch(
 /// One membership of the organization with its person.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct MembershipRow {
-    pub id: Uuid,
+    pub id: MembershipId,
     pub user_id: Uuid,
     pub name: String,
     pub email: String,
-    pub kind: String,
-    pub role: String,
-    pub status: String,
-    pub modules: String,
+    pub kind: MembershipKind,
+    pub role: Role,
+    pub status: MemberStatus,
+    pub modules: Modules,
     pub all_sub_accounts: bool,
     pub version: i64,
     pub created_at: DateTime<Utc>,
@@ -180,7 +201,10 @@ pub async fn find(
     ).bind(organization_id).bind(user_id).fetch_optional(pool).await)
 }
 
-pub async fn sub_account_ids(db: &Db, membership_id: Uuid) -> Result<Vec<Uuid>, sqlx::Error> {
+pub async fn sub_account_ids(
+    db: &Db,
+    membership_id: MembershipId,
+) -> Result<Vec<Uuid>, sqlx::Error> {
     let rows: Vec<(Uuid,)> = on_db!(db, pool => sqlx::query_as(
         "SELECT sub_account_id FROM membership_sub_accounts WHERE membership_id = $1",
     ).bind(membership_id).fetch_all(pool).await)?;
@@ -190,11 +214,11 @@ pub async fn sub_account_ids(db: &Db, membership_id: Uuid) -> Result<Vec<Uuid>, 
 /// What a change to a membership does.
 pub enum Change<'a> {
     Access {
-        role: &'a str,
+        role: Role,
         modules: &'a str,
         sub_accounts: Option<&'a [Uuid]>,
     },
-    Status(&'a str),
+    Status(MemberStatus),
     Remove,
 }
 
@@ -217,7 +241,7 @@ pub enum ChangeError {
 pub async fn change(
     tx: &mut Tx,
     organization_id: Uuid,
-    membership_id: Uuid,
+    membership_id: MembershipId,
     version: i64,
     change: &Change<'_>,
 ) -> Result<(), ChangeError> {
@@ -251,7 +275,7 @@ pub async fn change(
                      WHERE id = $3 AND organization_id = $4 AND version = $5",
                 ).bind(*status).bind(at).bind(membership_id).bind(organization_id).bind(version)
                 .execute(&mut *conn).await?.rows_affected();
-                if *status == "active" {
+                if *status == MemberStatus::Active {
                     sqlx::query(super::seats::OPEN).bind(super::new_id()).bind(at).bind(membership_id)
                         .execute(&mut *conn).await?;
                 } else {
@@ -284,10 +308,17 @@ pub async fn change(
 
 /// Whether a viewer limited to some sub-accounts (membership `viewer`) may see
 /// the member `target`: themselves, or someone sharing a sub-account with them.
-pub async fn shares_sub_account(db: &Db, viewer: Uuid, target: Uuid) -> Result<bool, sqlx::Error> {
-    let (n,): (i64,) = on_db!(db, pool => sqlx::query_as(
-        &format!("SELECT COUNT(*) FROM memberships WHERE id = $2 AND {}", SHARES_WITH_4.replace("$4", "$1")),
-    ).bind(viewer).bind(target).fetch_one(pool).await)?;
+pub async fn shares_sub_account(
+    db: &Db,
+    viewer: MembershipId,
+    target: MembershipId,
+) -> Result<bool, sqlx::Error> {
+    let (n,): (i64,) = on_db!(db, pool => {
+        let mut query = QueryBuilder::new("SELECT COUNT(*) FROM memberships WHERE id = ");
+        query.push_bind(target).push(" AND ");
+        push_visible_to(&mut query, Granted::Membership("memberships"), viewer);
+        query.build_query_as().fetch_one(pool).await
+    })?;
     Ok(n > 0)
 }
 
@@ -312,8 +343,8 @@ pub enum TransferError {
 pub async fn transfer_ownership(
     tx: &mut Tx,
     organization_id: Uuid,
-    from: Uuid,
-    to: Uuid,
+    from: MembershipId,
+    to: MembershipId,
     version: i64,
     step_down: bool,
 ) -> Result<(), TransferError> {
@@ -323,19 +354,19 @@ pub async fn transfer_ownership(
         if lock {
             sqlx::query(LOCK_ORGANIZATION).bind(organization_id).execute(&mut *conn).await?;
         }
-        let owner: Option<(String, String)> = sqlx::query_as(
+        let owner: Option<(Role, MemberStatus)> = sqlx::query_as(
             "SELECT role, status FROM memberships WHERE id = $1 AND organization_id = $2",
         ).bind(from).bind(organization_id).fetch_optional(&mut *conn).await?;
-        if owner.is_none_or(|(role, status)| role != "owner" || status != "active") {
+        if owner != Some((Role::Owner, MemberStatus::Active)) {
             return Err(TransferError::NotOwner);
         }
-        let target: Option<(String, i64)> = sqlx::query_as(
+        let target: Option<(MemberStatus, i64)> = sqlx::query_as(
             "SELECT status, version FROM memberships WHERE id = $1 AND organization_id = $2",
         ).bind(to).bind(organization_id).fetch_optional(&mut *conn).await?;
         match target {
             Some((_, v)) if v != version => return Err(TransferError::Stale),
             None => return Err(TransferError::Stale),
-            Some((status, _)) if status != "active" => return Err(TransferError::Inactive),
+            Some((status, _)) if status != MemberStatus::Active => return Err(TransferError::Inactive),
             Some(_) => {}
         }
         sqlx::query(

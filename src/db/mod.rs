@@ -15,7 +15,9 @@ pub mod sessions;
 pub mod signups;
 pub mod sub_accounts;
 pub mod tx;
+pub mod types;
 pub mod users;
+mod visibility;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

@@ -2,7 +2,9 @@
 //! user, their organization and the owner membership together.
 
 use super::tx::{Tx, on_tx};
+use super::types::Modules;
 use super::{Db, is_unique_violation, new_id, now, on_db};
+use crate::domain::member::MembershipId;
 use crate::domain::module;
 use crate::domain::organization::slug_candidate;
 use crate::domain::policy::MembershipFacts;
@@ -21,27 +23,27 @@ pub struct OrganizationRow {
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 struct MembershipRow {
-    id: Uuid,
+    id: MembershipId,
     organization_id: Uuid,
-    kind: String,
-    role: String,
-    status: String,
-    modules: String,
+    kind: MembershipKind,
+    role: Role,
+    status: MemberStatus,
+    modules: Modules,
     all_sub_accounts: bool,
 }
 
-impl MembershipRow {
-    fn facts(self) -> Option<MembershipFacts> {
-        let role = Role::parse(&self.role)?;
-        let granted = module::parse_list(&self.modules).unwrap_or_default();
-        Some(MembershipFacts {
-            organization_id: self.organization_id,
-            kind: MembershipKind::parse(&self.kind)?,
-            role,
-            status: MemberStatus::parse(&self.status)?,
-            modules: module::effective(role, &granted).into_iter().collect(),
-            sub_account_scope: (!self.all_sub_accounts).then_some(self.id),
-        })
+impl From<MembershipRow> for MembershipFacts {
+    fn from(row: MembershipRow) -> Self {
+        MembershipFacts {
+            organization_id: row.organization_id,
+            kind: row.kind,
+            role: row.role,
+            status: row.status,
+            modules: module::effective(row.role, &row.modules.0)
+                .into_iter()
+                .collect(),
+            sub_account_scope: (!row.all_sub_accounts).then_some(row.id),
+        }
     }
 }
 
@@ -148,7 +150,7 @@ pub async fn membership(
         "SELECT id, organization_id, kind, role, status, modules, all_sub_accounts FROM memberships
          WHERE organization_id = $1 AND user_id = $2",
     ).bind(organization_id).bind(user_id).fetch_optional(pool).await)?;
-    Ok(row.and_then(MembershipRow::facts))
+    Ok(row.map(MembershipFacts::from))
 }
 
 /// An organization the user belongs to, as listed in the organization switcher.
@@ -156,9 +158,9 @@ pub async fn membership(
 pub struct UserOrganizationRow {
     pub name: String,
     pub slug: String,
-    pub kind: String,
-    pub role: String,
-    pub status: String,
+    pub kind: MembershipKind,
+    pub role: Role,
+    pub status: MemberStatus,
 }
 
 /// Every organization the user has a membership in, active ones first, by name.
@@ -173,11 +175,11 @@ pub async fn for_user(db: &Db, user_id: Uuid) -> Result<Vec<UserOrganizationRow>
 
 /// Active members, by kind: (team members, partners).
 pub async fn member_counts(db: &Db, organization_id: Uuid) -> Result<(i64, i64), sqlx::Error> {
-    let rows: Vec<(String, i64)> = on_db!(db, pool => sqlx::query_as(
+    let rows: Vec<(MembershipKind, i64)> = on_db!(db, pool => sqlx::query_as(
         "SELECT kind, COUNT(*) FROM memberships WHERE organization_id = $1 AND status = 'active' GROUP BY kind",
     ).bind(organization_id).fetch_all(pool).await)?;
-    let count = |kind: &str| rows.iter().find(|(k, _)| k == kind).map_or(0, |(_, n)| *n);
-    Ok((count("team"), count("partner")))
+    let count = |kind| rows.iter().find(|(k, _)| *k == kind).map_or(0, |(_, n)| *n);
+    Ok((count(MembershipKind::Team), count(MembershipKind::Partner)))
 }
 
 /// The address keys of everyone with a membership in the organization.
@@ -192,12 +194,12 @@ pub async fn member_email_keys(
 }
 
 pub async fn set_invitation_lifetime(
-    db: &Db,
+    tx: &mut Tx,
     organization_id: Uuid,
     secs: i64,
 ) -> Result<(), sqlx::Error> {
-    on_db!(db, pool => sqlx::query("UPDATE organizations SET invitation_lifetime_secs = $1 WHERE id = $2")
-        .bind(secs).bind(organization_id).execute(pool).await.map(|_| ()))
+    on_tx!(tx, conn => sqlx::query("UPDATE organizations SET invitation_lifetime_secs = $1 WHERE id = $2")
+        .bind(secs).bind(organization_id).execute(&mut *conn).await.map(|_| ()))
 }
 
 /// Deletes the organization and, through the schema's cascades, everything that

@@ -33,15 +33,6 @@ const COLUMNS: &str = "id, to_address, subject, text_body, html_body, status, at
 const INSERT: &str = "INSERT INTO outbox (id, to_address, subject, text_body, html_body, status, next_attempt_at, created_at)
      VALUES ($1, $2, $3, $4, $5, 'queued', $6, $6)";
 
-pub async fn enqueue(db: &Db, mail: &NewMail<'_>) -> Result<Uuid, sqlx::Error> {
-    let id = new_id();
-    let at = now();
-    on_db!(db, pool => sqlx::query(INSERT)
-    .bind(id).bind(mail.to).bind(mail.subject).bind(mail.text_body).bind(mail.html_body).bind(at)
-    .execute(pool).await.map(|_| ()))?;
-    Ok(id)
-}
-
 /// Queues a mail in the transaction of the change that causes it.
 pub async fn enqueue_in(tx: &mut Tx, mail: &NewMail<'_>) -> Result<Uuid, sqlx::Error> {
     let id = new_id();

@@ -3,6 +3,8 @@
 //! inside its own transaction, so the history cannot drift from the memberships.
 
 use super::{Db, on_db};
+use crate::domain::invitation::InvitationStatus;
+use crate::domain::role::MembershipKind;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -22,7 +24,7 @@ pub const CLOSE: &str = "UPDATE seat_periods SET ended_at = $1
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct PeriodRow {
     pub user_id: Uuid,
-    pub kind: String,
+    pub kind: MembershipKind,
     pub started_at: DateTime<Utc>,
     pub ended_at: Option<DateTime<Utc>>,
 }
@@ -59,7 +61,7 @@ pub async fn pending_invitations(
     type Row = (
         Uuid,
         DateTime<Utc>,
-        String,
+        InvitationStatus,
         Option<DateTime<Utc>>,
         Option<DateTime<Utc>>,
         DateTime<Utc>,
@@ -77,10 +79,10 @@ pub async fn pending_invitations(
             |(id, created_at, status, accepted, cancelled, expires)| PendingRow {
                 id,
                 created_at,
-                ended_at: match status.as_str() {
-                    "accepted" => accepted,
-                    "cancelled" => cancelled.map(|at| at.min(expires)),
-                    _ => (expires <= now).then_some(expires),
+                ended_at: match status {
+                    InvitationStatus::Accepted => accepted,
+                    InvitationStatus::Cancelled => cancelled.map(|at| at.min(expires)),
+                    InvitationStatus::Pending => (expires <= now).then_some(expires),
                 },
             },
         )

@@ -46,6 +46,11 @@ pub async fn touch(db: &Db, id: Uuid, at: DateTime<Utc>) -> Result<(), sqlx::Err
         .bind(at).bind(id).execute(pool).await.map(|_| ()))
 }
 
+/// Ends a session in the transaction of the change that ends it (a log-out).
+pub async fn delete_in(tx: &mut Tx, id: Uuid) -> Result<(), sqlx::Error> {
+    on_tx!(tx, conn => sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(&mut *conn).await.map(|_| ()))
+}
+
 pub async fn delete(db: &Db, id: Uuid) -> Result<(), sqlx::Error> {
     on_db!(db, pool => sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(pool).await.map(|_| ()))
 }

@@ -1,6 +1,7 @@
 //! Sign-ups waiting for their emailed link. The account is created only when the
 //! link is followed (see [`super::organizations::create_account`]).
 
+use super::tx::{Tx, on_tx};
 use super::{Db, new_id, on_db};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -16,15 +17,15 @@ pub struct NewSignUp<'a> {
     pub expires_at: DateTime<Utc>,
 }
 
-pub async fn insert(db: &Db, new: &NewSignUp<'_>) -> Result<Uuid, sqlx::Error> {
+pub async fn insert(tx: &mut Tx, new: &NewSignUp<'_>) -> Result<Uuid, sqlx::Error> {
     let id = new_id();
-    on_db!(db, pool => sqlx::query(
+    on_tx!(tx, conn => sqlx::query(
         "INSERT INTO signup_requests (id, email, email_key, name, organization_name, password_hash, token_hash, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(id).bind(new.email).bind(new.email_key).bind(new.name).bind(new.organization_name)
     .bind(new.password_hash).bind(new.token_hash).bind(new.now).bind(new.expires_at)
-    .execute(pool).await.map(|_| ()))?;
+    .execute(&mut *conn).await.map(|_| ()))?;
     Ok(id)
 }
 

@@ -1,6 +1,7 @@
 //! Sub-accounts of an organization. Every query names the organization, so an id
 //! copied from another organization finds nothing.
 
+use super::tx::{Tx, on_tx};
 use super::{Db, is_unique_violation, new_id, now, on_db};
 use crate::domain::sub_account::SubAccount;
 use chrono::{DateTime, Utc};
@@ -44,16 +45,16 @@ pub async fn list(db: &Db, organization_id: Uuid) -> Result<Vec<SubAccountRow>, 
 }
 
 pub async fn create(
-    db: &Db,
+    tx: &mut Tx,
     organization_id: Uuid,
     name: &str,
     name_key: &str,
 ) -> Result<Uuid, WriteError> {
     let id = new_id();
     let at = now();
-    let result = on_db!(db, pool => sqlx::query(
+    let result = on_tx!(tx, conn => sqlx::query(
         "INSERT INTO sub_accounts (id, organization_id, name, name_key, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
-    ).bind(id).bind(organization_id).bind(name).bind(name_key).bind(at).execute(pool).await.map(|_| ()));
+    ).bind(id).bind(organization_id).bind(name).bind(name_key).bind(at).execute(&mut *conn).await.map(|_| ()));
     match result {
         Ok(_) => Ok(id),
         Err(e) if is_unique_violation(&e) => Err(WriteError::NameTaken),
@@ -72,15 +73,15 @@ pub async fn find(
 }
 
 pub async fn rename(
-    db: &Db,
+    tx: &mut Tx,
     organization_id: Uuid,
     id: Uuid,
     name: &str,
     name_key: &str,
 ) -> Result<(), WriteError> {
-    let result = on_db!(db, pool => sqlx::query(
+    let result = on_tx!(tx, conn => sqlx::query(
         "UPDATE sub_accounts SET name = $1, name_key = $2, updated_at = $3 WHERE organization_id = $4 AND id = $5",
-    ).bind(name).bind(name_key).bind(now()).bind(organization_id).bind(id).execute(pool).await.map(|r| r.rows_affected()));
+    ).bind(name).bind(name_key).bind(now()).bind(organization_id).bind(id).execute(&mut *conn).await.map(|r| r.rows_affected()));
     match result {
         Ok(0) => Err(WriteError::NotFound),
         Ok(_) => Ok(()),
@@ -92,16 +93,16 @@ pub async fn rename(
 /// Archives (or restores) a sub-account: archived ones cannot be chosen for new
 /// invitations or grants.
 pub async fn set_archived(
-    db: &Db,
+    tx: &mut Tx,
     organization_id: Uuid,
     id: Uuid,
     archived: bool,
 ) -> Result<(), WriteError> {
     let at = now();
     let archived_at = archived.then_some(at);
-    let n = on_db!(db, pool => sqlx::query(
+    let n = on_tx!(tx, conn => sqlx::query(
         "UPDATE sub_accounts SET archived_at = $1, updated_at = $2 WHERE organization_id = $3 AND id = $4",
-    ).bind(archived_at).bind(at).bind(organization_id).bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
+    ).bind(archived_at).bind(at).bind(organization_id).bind(id).execute(&mut *conn).await.map(|r| r.rows_affected()))?;
     if n == 0 {
         Err(WriteError::NotFound)
     } else {

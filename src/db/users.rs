@@ -1,5 +1,6 @@
 //! Users: accounts with an email, a name and a password hash.
 
+use super::tx::{Tx, on_tx};
 use super::{Db, now, on_db};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -27,14 +28,13 @@ pub async fn find(db: &Db, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
 }
 
 /// Renames the person, and keeps the sort key of their memberships in step.
-pub async fn update_name(db: &Db, id: Uuid, name: &str) -> Result<(), sqlx::Error> {
-    on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+pub async fn update_name(tx: &mut Tx, id: Uuid, name: &str) -> Result<(), sqlx::Error> {
+    on_tx!(tx, conn => {
         sqlx::query("UPDATE users SET name = $1, updated_at = $2 WHERE id = $3")
-            .bind(name).bind(now()).bind(id).execute(&mut *tx).await?;
+            .bind(name).bind(now()).bind(id).execute(&mut *conn).await?;
         sqlx::query("UPDATE memberships SET name_key = $1 WHERE user_id = $2")
-            .bind(name_key(name)).bind(id).execute(&mut *tx).await?;
-        tx.commit().await
+            .bind(name_key(name)).bind(id).execute(&mut *conn).await?;
+        Ok(())
     })
 }
 

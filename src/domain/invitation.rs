@@ -31,6 +31,38 @@ pub const LIFETIME_CHOICES: [i64; 9] = [
 ];
 pub const DEFAULT_LIFETIME: i64 = 7 * 86_400;
 
+/// Where an invitation stands. An expired one is still `Pending`: expiry is
+/// read from its time, not stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationStatus {
+    Pending,
+    Accepted,
+    Cancelled,
+}
+
+impl InvitationStatus {
+    pub const ALL: [InvitationStatus; 3] = [
+        InvitationStatus::Pending,
+        InvitationStatus::Accepted,
+        InvitationStatus::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvitationStatus::Pending => "pending",
+            InvitationStatus::Accepted => "accepted",
+            InvitationStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<InvitationStatus> {
+        InvitationStatus::ALL
+            .into_iter()
+            .find(|s| s.as_str() == value)
+    }
+}
+
 /// One address to invite, as the dialog sends it: the raw input (checked on the
 /// server) and the access it should get.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -216,6 +248,25 @@ pub enum Delivery {
 }
 
 impl Delivery {
+    /// How the invitation's mail stands, from its outbox status: a mail being
+    /// sent is still queued as far as the admin can tell.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Delivery::Queued => "queued",
+            Delivery::Sent => "sent",
+            Delivery::Failed => "failed",
+        }
+    }
+
+    pub fn parse(outbox_status: &str) -> Option<Delivery> {
+        match outbox_status {
+            "queued" | "sending" => Some(Delivery::Queued),
+            "sent" => Some(Delivery::Sent),
+            "failed" => Some(Delivery::Failed),
+            _ => None,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Delivery::Queued => "Queued",

@@ -6,6 +6,20 @@ use super::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// The id of a membership (a person in one organization), never to be mixed up
+/// with the person's user id: sub-account access hangs on memberships.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct MembershipId(pub Uuid);
+
+impl std::fmt::Display for MembershipId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberView {
     pub user_id: Uuid,

@@ -1,6 +1,7 @@
 //! Who may do what. One pure function, [`allowed`], decides every action of
 //! every server function; it denies by default.
 
+use super::member::MembershipId;
 use super::module::{Module, ModuleSet};
 use super::role::{MemberStatus, MembershipKind, Role};
 use serde::{Deserialize, Serialize};
@@ -127,7 +128,7 @@ pub struct MembershipFacts {
     /// The membership's own id when it is limited to some sub-accounts (`None`:
     /// every sub-account). Lists that belong to sub-accounts then show only what
     /// shares one with it.
-    pub sub_account_scope: Option<Uuid>,
+    pub sub_account_scope: Option<MembershipId>,
 }
 
 /// The person asking, as the server sees them.

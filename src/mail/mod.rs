@@ -6,7 +6,7 @@ pub mod templates;
 pub mod transport;
 pub mod worker;
 
-use crate::db::{self, Db};
+use crate::db;
 use std::sync::Arc;
 use tokio::sync::Notify;
 
@@ -39,13 +39,6 @@ pub struct Mailer {
 impl Mailer {
     pub fn new() -> Mailer {
         Mailer::default()
-    }
-
-    /// Queues a mail that is the whole change (a sign-up link, a reset link).
-    pub async fn queue(&self, db: &Db, to: &str, mail: &Rendered) -> Result<(), sqlx::Error> {
-        db::outbox::enqueue(db, &mail.to(to)).await?;
-        self.wake.notify_one();
-        Ok(())
     }
 
     /// Queues a mail in the transaction of the change that causes it; call

@@ -12,10 +12,9 @@ use crate::db::{
     invitations::{AcceptError, Acceptor, InvitationRow},
 };
 use crate::domain::audit::AuditAction;
-use crate::domain::invitation::{AcceptStep, InvitationPreview, LinkProblem};
+use crate::domain::invitation::{AcceptStep, InvitationPreview, InvitationStatus, LinkProblem};
 use crate::domain::organization::check_person_name;
 use crate::domain::policy::{Action, Actor, Target};
-use crate::domain::role::{MembershipKind, Role};
 use crate::error::{AppError, Checks};
 use crate::state::AppState;
 use serde_json::json;
@@ -41,11 +40,11 @@ async fn open_invitation(
 }
 
 fn problem(row: &InvitationRow) -> Option<LinkProblem> {
-    match row.status.as_str() {
-        "accepted" => Some(LinkProblem::Used),
-        "cancelled" => Some(LinkProblem::Cancelled),
-        _ if row.expires_at <= db::now() => Some(LinkProblem::Expired),
-        _ => None,
+    match row.status {
+        InvitationStatus::Accepted => Some(LinkProblem::Used),
+        InvitationStatus::Cancelled => Some(LinkProblem::Cancelled),
+        InvitationStatus::Pending if row.expires_at <= db::now() => Some(LinkProblem::Expired),
+        InvitationStatus::Pending => None,
     }
 }
 
@@ -92,8 +91,8 @@ pub async fn preview(
         },
     };
     Ok(Ok(InvitationPreview {
-        kind: MembershipKind::parse(&row.kind).ok_or(AppError::Internal)?,
-        role: Role::parse(&row.role).ok_or(AppError::Internal)?,
+        kind: row.kind,
+        role: row.role,
         organization: row.organization_name,
         inviter: row.inviter_name,
         email: row.email,

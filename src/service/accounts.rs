@@ -11,6 +11,7 @@ use crate::domain::audit::AuditAction;
 use crate::domain::email::EmailAddress;
 use crate::domain::organization::{check_name, check_person_name, slugify};
 use crate::domain::policy::{Action, Actor, Target};
+use crate::domain::role::MemberStatus;
 use crate::error::{AppError, Checks};
 use crate::mail::templates;
 use crate::state::AppState;
@@ -85,27 +86,32 @@ struct PendingSignUp {
     ip: Option<String>,
 }
 
+/// The work behind a sign-up form: the limit's slot, then either the link and
+/// its mail or, for a known address, a warning mail and an audit event; each
+/// in one transaction.
 async fn send_sign_up_mail(state: &AppState, request: PendingSignUp) -> Result<(), AppError> {
     let email_key = request.email.key();
-    // The slot is claimed before the work; a full window sends nothing.
-    if rate_limit::claim(&state.db, SIGN_UP_MAILS, &email_key)
+    // Hashed either way, before the write lock, so both paths cost the same.
+    let hash = state.hasher.hash(&request.password).await;
+    let known = db::users::find_by_email_key(&state.db, &email_key).await?;
+    let mut tx = state.db.begin().await?;
+    // The slot is claimed with the work; a full window sends nothing.
+    if rate_limit::claim_in(&mut tx, SIGN_UP_MAILS, &email_key)
         .await
         .is_err()
     {
         tracing::info!("sign-up mail withheld: hourly limit for the address reached");
         return Ok(());
     }
-    // Hashed either way, so both paths cost the same.
-    let hash = state.hasher.hash(&request.password).await;
-    if let Some(user) = db::users::find_by_email_key(&state.db, &email_key).await? {
+    if let Some(user) = known {
         let mail = templates::sign_up_attempted(
             &user.name,
             &state.link("/login"),
             &state.link("/forgot-password"),
         );
-        state.mailer.queue(&state.db, &user.email, &mail).await?;
-        db::audit::record(
-            &state.db,
+        state.mailer.queue_in(&mut tx, &user.email, &mail).await?;
+        db::audit::record_in(
+            &mut tx,
             AuditAction::SignUpAttempted,
             db::audit::Event {
                 target_user_id: Some(user.id),
@@ -115,13 +121,15 @@ async fn send_sign_up_mail(state: &AppState, request: PendingSignUp) -> Result<(
             },
         )
         .await?;
+        tx.commit().await?;
+        state.mailer.wake();
         return Ok(());
     }
     let (token, token_hash) = token::generate();
     let at = db::now();
     let expires_at = at + SIGN_UP_LIFETIME;
     db::signups::insert(
-        &state.db,
+        &mut tx,
         &db::signups::NewSignUp {
             email: request.email.as_str(),
             email_key: &email_key,
@@ -138,8 +146,10 @@ async fn send_sign_up_mail(state: &AppState, request: PendingSignUp) -> Result<(
     let mail = templates::confirm_sign_up(&request.name, &request.organization, &link, expires_at);
     state
         .mailer
-        .queue(&state.db, request.email.as_str(), &mail)
+        .queue_in(&mut tx, request.email.as_str(), &mail)
         .await?;
+    tx.commit().await?;
+    state.mailer.wake();
     Ok(())
 }
 
@@ -301,13 +311,14 @@ pub async fn log_in(
             return Err(AppError::field("password", WRONG_CREDENTIALS));
         }
     };
-    slots.release(&state.db).await?;
+    let mut tx = state.db.begin().await?;
+    slots.release_in(&mut tx).await?;
     if let Some(previous) = previous {
-        db::sessions::delete(&state.db, previous.id).await?;
+        db::sessions::delete_in(&mut tx, previous.id).await?;
     }
-    let (session, token) = session::start(&state.db, user.id, client, state.timeouts()).await?;
-    db::audit::record(
-        &state.db,
+    let (session, token) = session::start_in(&mut tx, user.id, client, state.timeouts()).await?;
+    db::audit::record_in(
+        &mut tx,
         AuditAction::LoggedIn,
         db::audit::Event {
             actor_user_id: Some(user.id),
@@ -318,6 +329,7 @@ pub async fn log_in(
         },
     )
     .await?;
+    tx.commit().await?;
     let landing = match next.filter(|n| is_safe_next(n)) {
         Some(next) => next.to_string(),
         None => landing_for(state, user.id).await?,
@@ -334,7 +346,7 @@ pub async fn landing_for(state: &AppState, user_id: Uuid) -> Result<String, AppE
     let orgs = db::organizations::for_user(&state.db, user_id).await?;
     Ok(orgs
         .iter()
-        .find(|o| o.status == "active")
+        .find(|o| o.status == MemberStatus::Active)
         .map(|o| format!("/o/{}", o.slug))
         .unwrap_or_else(|| "/".to_string()))
 }
@@ -370,9 +382,10 @@ pub async fn log_out(
     let Some(current) = current else {
         return Err(AppError::Unauthenticated);
     };
-    db::sessions::delete(&state.db, current.id).await?;
-    db::audit::record(
-        &state.db,
+    let mut tx = state.db.begin().await?;
+    db::sessions::delete_in(&mut tx, current.id).await?;
+    db::audit::record_in(
+        &mut tx,
         AuditAction::LoggedOut,
         db::audit::Event {
             actor_user_id: Some(current.user_id),
@@ -382,7 +395,7 @@ pub async fn log_out(
         },
     )
     .await?;
-    Ok(())
+    Ok(tx.commit().await?)
 }
 
 pub async fn update_profile(
@@ -402,9 +415,10 @@ pub async fn update_profile(
         .await?
         .ok_or(AppError::Unauthenticated)?;
     if user.name != name {
-        db::users::update_name(&state.db, user_id, &name).await?;
-        db::audit::record(
-            &state.db,
+        let mut tx = state.db.begin().await?;
+        db::users::update_name(&mut tx, user_id, &name).await?;
+        db::audit::record_in(
+            &mut tx,
             AuditAction::ProfileUpdated,
             db::audit::Event {
                 actor_user_id: Some(user_id),
@@ -415,6 +429,7 @@ pub async fn update_profile(
             },
         )
         .await?;
+        tx.commit().await?;
     }
     Ok(name)
 }
@@ -433,13 +448,10 @@ pub async fn recent_activity(
     let rows = db::audit::for_user(&state.db, user_id, 10).await?;
     Ok(rows
         .into_iter()
-        .filter_map(|row| {
-            let action = AuditAction::parse(&row.action)?;
-            Some(Activity {
-                what: action.describe().to_string(),
-                ip: row.ip,
-                at: row.created_at.into(),
-            })
+        .map(|row| Activity {
+            what: row.action.describe().to_string(),
+            ip: row.ip,
+            at: row.created_at.into(),
         })
         .collect())
 }

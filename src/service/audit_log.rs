@@ -36,7 +36,7 @@ pub async fn list(
     )
     .await?;
     Ok(Page {
-        items: rows.into_iter().filter_map(entry).collect(),
+        items: rows.into_iter().map(entry).collect::<Result<_, _>>()?,
         total: total.max(0) as u64,
         page,
         page_size: PAGE_SIZE,
@@ -63,7 +63,7 @@ pub async fn export(
         false,
     )
     .await?;
-    let entries: Vec<AuditEntry> = rows.into_iter().filter_map(entry).collect();
+    let entries = rows.into_iter().map(entry).collect::<Result<Vec<_>, _>>()?;
     ctx.record(
         state,
         client,
@@ -81,9 +81,14 @@ pub async fn export(
     Ok(to_csv(&entries))
 }
 
-fn entry(row: OrgEventRow) -> Option<AuditEntry> {
-    let action = AuditAction::parse(&row.action)?;
-    let details = serde_json::from_str(&row.details).unwrap_or_default();
+/// One event as the log shows it. Details that are not JSON are an error, logged,
+/// not an event shown without its changes.
+fn entry(row: OrgEventRow) -> Result<AuditEntry, AppError> {
+    let action = row.action;
+    let details: serde_json::Value = serde_json::from_str(&row.details).map_err(|error| {
+        tracing::error!(event = %row.id, %error, "audit event details do not decode");
+        AppError::Internal
+    })?;
     let actor = match (row.actor_name, row.actor_email) {
         (Some(name), Some(email)) => Some(PersonRef { name, email }),
         _ => None,
@@ -95,7 +100,7 @@ fn entry(row: OrgEventRow) -> Option<AuditEntry> {
             email,
         }),
     };
-    Some(AuditEntry {
+    Ok(AuditEntry {
         at: row.created_at.into(),
         action,
         actor,
@@ -118,7 +123,7 @@ fn filter(query: &AuditQuery) -> Result<db::audit::OrgFilter<'_>, AppError> {
     checks.finish()?;
     let start = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
     Ok(db::audit::OrgFilter {
-        action: query.action.map(AuditAction::as_str),
+        action: query.action,
         from: from.and_then(start),
         until: to.and_then(|d| d.succ_opt()).and_then(start),
         person: &query.person,

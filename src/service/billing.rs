@@ -10,6 +10,7 @@ use crate::domain::billing::{
     self, BillingDetails, BillingOverview, SeatCounts, SeatHistory, Stretch, check_details,
 };
 use crate::domain::policy::Action;
+use crate::domain::role::MembershipKind;
 use crate::domain::time::{Timestamp, month_start, previous_month};
 use crate::error::{AppError, FieldError};
 use crate::state::AppState;
@@ -55,14 +56,15 @@ pub async fn save_details(
         )
     })?;
     let before = db::billing::get(&state.db, ctx.organization.id).await?;
-    if !db::billing::save(&state.db, ctx.organization.id, &clean).await? {
+    let mut tx = state.db.begin().await?;
+    if !db::billing::save(&mut tx, ctx.organization.id, &clean).await? {
         return Err(AppError::Conflict(
             "Someone else saved the billing details since you opened the page. Reload to see them, then try again.".into(),
         ));
     }
     let change = |a: &str, b: &str| (a != b).then(|| json!({ "before": a, "after": b }));
-    ctx.record(
-        state,
+    ctx.record_in(
+        &mut tx,
         client,
         AuditAction::BillingDetailsChanged,
         None,
@@ -74,6 +76,7 @@ pub async fn save_details(
         }),
     )
     .await?;
+    tx.commit().await?;
     Ok(db::billing::get(&state.db, ctx.organization.id).await?)
 }
 
@@ -102,7 +105,7 @@ async fn usage(
             start: p.started_at.into(),
             end: p.ended_at.map(Into::into),
         };
-        if p.kind == "partner" {
+        if p.kind == MembershipKind::Partner {
             history.partners.push(stretch);
         } else {
             history.team_members.push(stretch);

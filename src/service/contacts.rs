@@ -7,7 +7,7 @@ use crate::db;
 use crate::domain::member::{Contact, MemberSort};
 use crate::domain::page::{PAGE_SIZE, Page};
 use crate::domain::policy::Action;
-use crate::domain::role::{MemberStatus, MembershipKind, Role};
+use crate::domain::role::MemberStatus;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -21,7 +21,7 @@ pub async fn list(
     let ctx = member_context(state, current, slug, Action::ViewContacts).await?;
     let page = page.max(1);
     let filter = db::members::ListFilter {
-        status: MemberStatus::Active.as_str(),
+        status: MemberStatus::Active,
         search,
         sort: MemberSort::Name,
         descending: false,
@@ -32,13 +32,11 @@ pub async fn list(
     Ok(Page {
         items: rows
             .into_iter()
-            .filter_map(|row| {
-                Some(Contact {
-                    kind: MembershipKind::parse(&row.kind)?,
-                    role: Role::parse(&row.role)?,
-                    name: row.name,
-                    email: row.email,
-                })
+            .map(|row| Contact {
+                kind: row.kind,
+                role: row.role,
+                name: row.name,
+                email: row.email,
             })
             .collect(),
         total: total.max(0) as u64,

@@ -11,8 +11,8 @@ use crate::auth::token;
 use crate::db::{self, invitations::StoreError};
 use crate::domain::audit::AuditAction;
 use crate::domain::invitation::{
-    CheckReport, Delivery, InvitationQuery, InvitationState, InvitationView, InviteOptions,
-    InviteSource, MAX_ROWS, RESENDS_PER_DAY, SendResult,
+    CheckReport, Delivery, InvitationQuery, InvitationState, InvitationStatus, InvitationView,
+    InviteOptions, InviteSource, MAX_ROWS, RESENDS_PER_DAY, SendResult,
 };
 use crate::domain::module;
 use crate::domain::page::{PAGE_SIZE, Page};
@@ -101,7 +101,7 @@ pub async fn send(
         &db::invitations::Batch {
             organization_id: org.id,
             inviter_user_id: ctx.user_id,
-            kind: kind.as_str(),
+            kind,
             expires_at,
             ip: client.ip(),
         },
@@ -130,7 +130,7 @@ fn new_invitation(
     db::invitations::NewInvitation {
         email: invitee.email.to_string(),
         email_key: invitee.email.key(),
-        role: invitee.role.as_str(),
+        role: invitee.role,
         modules: module::join_list(&invitee.modules),
         sub_accounts: invitee.sub_accounts.clone(),
         token_hash,
@@ -227,19 +227,7 @@ fn view(
     row: db::invitations::InvitationRow,
     at: DateTime<Utc>,
 ) -> Result<InvitationView, AppError> {
-    let undecodable = |column: &str, value: &str| {
-        tracing::error!(invitation = %row.id, column, value, "invitation row does not decode");
-        AppError::Internal
-    };
-    let kind = MembershipKind::parse(&row.kind).ok_or_else(|| undecodable("kind", &row.kind))?;
-    let role = Role::parse(&row.role).ok_or_else(|| undecodable("role", &row.role))?;
-    let modules =
-        module::parse_list(&row.modules).map_err(|_| undecodable("modules", &row.modules))?;
-    let delivery = match row.delivery.as_deref() {
-        Some("sent") => Delivery::Sent,
-        Some("failed") => Delivery::Failed,
-        _ => Delivery::Queued,
-    };
+    let delivery = row.delivery.unwrap_or(Delivery::Queued);
     let state = if delivery == Delivery::Failed {
         InvitationState::DeliveryFailed
     } else if row.expires_at <= at {
@@ -250,9 +238,9 @@ fn view(
     Ok(InvitationView {
         id: row.id,
         email: row.email,
-        kind,
-        role,
-        modules,
+        kind: row.kind,
+        role: row.role,
+        modules: row.modules.into(),
         inviter: row.inviter_name,
         sent_at: row.sent_at.into(),
         expires_at: row.expires_at.into(),
@@ -295,18 +283,18 @@ pub async fn resend(
     let org = &ctx.organization;
     let invitation = reachable(state, &ctx, id)
         .await?
-        .filter(|i| i.status == "pending")
+        .filter(|i| i.status == InvitationStatus::Pending)
         .ok_or_else(|| AppError::NotFound(NOT_OPEN.into()))?;
     let subject = id.to_string();
     let inviter = inviter_name(state, ctx.user_id).await?;
     let expires_at = expiry(&ctx);
     let (token, token_hash) = token::generate();
-    let role = Role::parse(&invitation.role).ok_or(AppError::Internal)?;
+    let role = invitation.role;
     let mail = templates::invitation(&templates::Invitation {
         organization: &org.name,
         inviter: &inviter,
         role: role.label(),
-        partner: invitation.kind == "partner",
+        partner: invitation.kind == MembershipKind::Partner,
         link: &acceptance_link(state, &token),
         expires_at,
     });

@@ -10,13 +10,14 @@ use crate::db::{
     members::{Change, ChangeError},
 };
 use crate::domain::audit::AuditAction;
+use crate::domain::member::MembershipId;
 use crate::domain::member::{AccessChange, MemberDetail, MemberQuery, MemberView};
 use crate::domain::module;
 use crate::domain::page::{PAGE_SIZE, Page};
 use crate::domain::policy::{
     Action, OWN_SUB_ACCOUNTS_ONLY, may_change_member, may_grant_sub_accounts,
 };
-use crate::domain::role::{MemberStatus, MembershipKind, Role};
+use crate::domain::role::{MemberStatus, Role};
 use crate::domain::sub_account::SubAccount;
 use crate::error::{AppError, Checks};
 use crate::mail::templates::MemberNotice;
@@ -33,7 +34,7 @@ pub async fn list(
     let ctx = member_context(state, current, slug, Action::ViewMembers).await?;
     let page = query.page.max(1);
     let filter = db::members::ListFilter {
-        status: query.status.as_str(),
+        status: query.status,
         search: &query.search,
         sort: query.sort,
         descending: query.descending,
@@ -41,7 +42,7 @@ pub async fn list(
     };
     let (rows, total) =
         db::members::list(&state.db, ctx.organization.id, &filter, page, PAGE_SIZE).await?;
-    let limited: Vec<Uuid> = rows
+    let limited: Vec<MembershipId> = rows
         .iter()
         .filter(|r| !r.all_sub_accounts)
         .map(|r| r.id)
@@ -49,22 +50,18 @@ pub async fn list(
     let mut names = db::members::sub_account_names(&state.db, &limited).await?;
     let items = rows
         .into_iter()
-        .filter_map(|row| {
-            let role = Role::parse(&row.role)?;
-            let granted = module::parse_list(&row.modules).unwrap_or_default();
-            Some(MemberView {
-                user_id: row.user_id,
-                name: row.name,
-                email: row.email,
-                kind: MembershipKind::parse(&row.kind)?,
-                role,
-                status: MemberStatus::parse(&row.status)?,
-                modules: module::effective(role, &granted),
-                sub_accounts: (!row.all_sub_accounts)
-                    .then(|| names.remove(&row.id).unwrap_or_default()),
-                joined_at: row.created_at.into(),
-                last_active: row.last_active_at.map(Into::into),
-            })
+        .map(|row| MemberView {
+            user_id: row.user_id,
+            name: row.name,
+            email: row.email,
+            kind: row.kind,
+            role: row.role,
+            status: row.status,
+            modules: module::effective(row.role, &row.modules.0),
+            sub_accounts: (!row.all_sub_accounts)
+                .then(|| names.remove(&row.id).unwrap_or_default()),
+            joined_at: row.created_at.into(),
+            last_active: row.last_active_at.map(Into::into),
         })
         .collect();
     Ok(Page {
@@ -89,8 +86,8 @@ pub async fn detail(
 ) -> Result<MemberDetail, AppError> {
     let ctx = member_context(state, current, slug, Action::ManageMembers).await?;
     let row = target(state, &ctx, user_id).await?;
-    let role = Role::parse(&row.role).ok_or(AppError::Internal)?;
-    let granted = module::parse_list(&row.modules).unwrap_or_default();
+    let role = row.role;
+    let granted = row.modules.0;
     let limited = if row.all_sub_accounts {
         None
     } else {
@@ -107,9 +104,9 @@ pub async fn detail(
         user_id: row.user_id,
         name: row.name,
         email: row.email,
-        kind: MembershipKind::parse(&row.kind).ok_or(AppError::Internal)?,
+        kind: row.kind,
         role,
-        status: MemberStatus::parse(&row.status).ok_or(AppError::Internal)?,
+        status: row.status,
         effective_modules: module::effective(role, &granted),
         granted,
         sub_accounts: limited,
@@ -176,7 +173,7 @@ pub async fn grantable_sub_accounts(
 }
 
 fn rule(actor: Role, current: &db::members::MembershipRow, new: Role) -> Result<Role, AppError> {
-    let current = Role::parse(&current.role).ok_or(AppError::Internal)?;
+    let current = current.role;
     may_change_member(actor, current, new).map_err(|r| AppError::Forbidden(r.message().into()))?;
     Ok(current)
 }
@@ -248,7 +245,7 @@ pub async fn update_access(
         json!(names.remove(&row.id).unwrap_or_default())
     };
     let labels = |list: &[module::Module]| list.iter().map(|m| m.label()).collect::<Vec<_>>();
-    let before_modules = module::parse_list(&row.modules).unwrap_or_default();
+    let before_modules = &row.modules.0;
     let subs_after = match &sub_accounts {
         None => json!("All"),
         Some(ids) => json!(
@@ -266,7 +263,7 @@ pub async fn update_access(
         row.id,
         change.version,
         &Change::Access {
-            role: change.role.as_str(),
+            role: change.role,
             modules: &modules,
             sub_accounts: sub_accounts.as_deref(),
         },
@@ -280,7 +277,7 @@ pub async fn update_access(
         Some(user_id),
         json!({
             "role": { "before": before.label(), "after": change.role.label() },
-            "modules": { "before": labels(&before_modules), "after": labels(&granted) },
+            "modules": { "before": labels(before_modules), "after": labels(&granted) },
             "sub_accounts": { "before": subs_before, "after": subs_after },
         }),
     )
@@ -303,8 +300,7 @@ async fn other_member(
     if user_id == ctx.user_id {
         return Err(AppError::Forbidden(yourself.into()));
     }
-    let role = Role::parse(&row.role).ok_or(AppError::Internal)?;
-    rule(ctx.membership.role, &row, role)?;
+    rule(ctx.membership.role, &row, row.role)?;
     let own = grantable_sub_accounts(state, &ctx).await?;
     changeable(state, &row, own.as_deref()).await?;
     Ok((ctx, row))
@@ -334,7 +330,7 @@ pub async fn set_active(
     } else {
         MemberStatus::Deactivated
     };
-    if row.status == status.as_str() {
+    if row.status == status {
         return Err(AppError::Conflict(format!(
             "{} is {} already.",
             row.name,
@@ -353,7 +349,7 @@ pub async fn set_active(
         ctx.organization.id,
         row.id,
         version,
-        &Change::Status(status.as_str()),
+        &Change::Status(status),
     )
     .await
     .map_err(change_error)?;

@@ -11,7 +11,6 @@ use crate::domain::account::{
 };
 use crate::domain::audit::AuditAction;
 use crate::domain::policy::{Action, MembershipFacts, Target};
-use crate::domain::role::{MemberStatus, MembershipKind, Role};
 use crate::error::AppError;
 use crate::mail::Rendered;
 use crate::mail::templates::{MemberNotice, member_notice};
@@ -151,14 +150,12 @@ pub async fn shell(
     let organizations = db::organizations::for_user(&state.db, user_id)
         .await?
         .into_iter()
-        .filter_map(|row| {
-            Some(OrganizationSummary {
-                kind: MembershipKind::parse(&row.kind)?,
-                role: Role::parse(&row.role)?,
-                status: MemberStatus::parse(&row.status)?,
-                name: row.name,
-                slug: row.slug,
-            })
+        .map(|row| OrganizationSummary {
+            kind: row.kind,
+            role: row.role,
+            status: row.status,
+            name: row.name,
+            slug: row.slug,
         })
         .collect();
     Ok(OrganizationShell {

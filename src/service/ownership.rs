@@ -11,7 +11,7 @@ use crate::db::{
 use crate::domain::audit::AuditAction;
 use crate::domain::member::MemberSort;
 use crate::domain::policy::Action;
-use crate::domain::role::Role;
+use crate::domain::role::{MemberStatus, Role};
 use crate::error::AppError;
 use crate::mail::templates::MemberNotice;
 use crate::state::AppState;
@@ -46,7 +46,7 @@ pub async fn transfer(
     ) else {
         return Err(AppError::NotFound(NO_MEMBER.into()));
     };
-    if to.role == "owner" && !step_down {
+    if to.role == Role::Owner && !step_down {
         return Err(AppError::Conflict(format!(
             "{} is an owner already.",
             to.name
@@ -79,7 +79,7 @@ pub async fn transfer(
         json!({
             "email": to.email,
             "role": {
-                "before": Role::parse(&to.role).map_or("", Role::label),
+                "before": to.role.label(),
                 "after": Role::Owner.label(),
             },
             "stepped_down": step_down,
@@ -151,7 +151,7 @@ pub async fn delete(
         &state.db,
         ctx.organization.id,
         &db::members::ListFilter {
-            status: "active",
+            status: MemberStatus::Active,
             search: "",
             sort: MemberSort::Joined,
             descending: false,

@@ -6,6 +6,7 @@ use crate::auth::rate_limit::{self, Limit, PASSWORD_CHECKS};
 use crate::auth::session::{self, Session};
 use crate::auth::{actor, password, token};
 use crate::db;
+use crate::db::tx::Tx;
 use crate::domain::audit::AuditAction;
 use crate::domain::email::EmailAddress;
 use crate::domain::policy::{Action, Actor, Target};
@@ -38,36 +39,32 @@ pub async fn request_reset(state: &AppState, client: &Client, email: &str) -> Re
     Ok(())
 }
 
-/// The work behind a reset request; its audit event comes last, once it is done.
+/// The work behind a reset request: the limit's slot, the link, its mail and
+/// the audit event, in one transaction.
 async fn send_reset_mail(
     state: &AppState,
     email: &EmailAddress,
     ip: Option<&str>,
 ) -> Result<(), AppError> {
     let email_key = email.key();
-    let slot = rate_limit::claim(&state.db, RESET_MAILS, &email_key).await;
     let user = db::users::find_by_email_key(&state.db, &email_key).await?;
+    let mut tx = state.db.begin().await?;
+    let slot = rate_limit::claim_in(&mut tx, RESET_MAILS, &email_key).await;
     if let Some(user) = &user {
         if slot.is_ok() {
             let (token, hash) = token::generate();
             let at = db::now();
             let expires_at = at + RESET_LIFETIME;
-            db::resets::insert(&state.db, user.id, &hash, at, expires_at).await?;
+            db::resets::insert(&mut tx, user.id, &hash, at, expires_at).await?;
             let link = state.link(&format!("/reset-password?token={token}"));
-            state
-                .mailer
-                .queue(
-                    &state.db,
-                    &user.email,
-                    &templates::password_reset(&user.name, &link, expires_at),
-                )
-                .await?;
+            let mail = templates::password_reset(&user.name, &link, expires_at);
+            state.mailer.queue_in(&mut tx, &user.email, &mail).await?;
         } else {
             tracing::info!(user = %user.id, "password reset mail withheld: hourly limit reached");
         }
     }
-    db::audit::record(
-        &state.db,
+    db::audit::record_in(
+        &mut tx,
         AuditAction::PasswordResetRequested,
         db::audit::Event {
             target_user_id: user.as_ref().map(|u| u.id),
@@ -77,6 +74,8 @@ async fn send_reset_mail(
         },
     )
     .await?;
+    tx.commit().await?;
+    state.mailer.wake();
     Ok(())
 }
 
@@ -118,12 +117,16 @@ pub async fn reset_password(
     let row = check_reset(state, token_input).await?;
     password::check_strength(new_password).map_err(|m| AppError::field("password", m))?;
     let hash = state.hasher.hash(new_password).await;
+    let user = db::users::find(&state.db, row.user_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(LINK_INVALID.into()))?;
     let at = db::now();
-    if !db::resets::consume_and_set_password(&state.db, row.id, row.user_id, &hash, at).await? {
+    let mut tx = state.db.begin().await?;
+    if !db::resets::consume_and_set_password(&mut tx, row.id, row.user_id, &hash, at).await? {
         return Err(AppError::Conflict(LINK_USED.into()));
     }
-    db::audit::record(
-        &state.db,
+    db::audit::record_in(
+        &mut tx,
         AuditAction::PasswordReset,
         db::audit::Event {
             actor_user_id: Some(row.user_id),
@@ -133,7 +136,10 @@ pub async fn reset_password(
         },
     )
     .await?;
-    notify_changed(state, row.user_id, at).await
+    notify_changed(state, &mut tx, &user, at).await?;
+    tx.commit().await?;
+    state.mailer.wake();
+    Ok(())
 }
 
 /// Changes the password of the signed-in person after checking the current one.
@@ -188,10 +194,11 @@ pub async fn change_password(
     }
     let hash = state.hasher.hash(new_password).await;
     let at = db::now();
-    db::resets::set_password_and_end_sessions(&state.db, user_id, &hash, at).await?;
-    let fresh = session::start(&state.db, user_id, client, state.timeouts()).await?;
-    db::audit::record(
-        &state.db,
+    let mut tx = state.db.begin().await?;
+    db::resets::set_password_and_end_sessions(&mut tx, user_id, &hash, at).await?;
+    let fresh = session::start_in(&mut tx, user_id, client, state.timeouts()).await?;
+    db::audit::record_in(
+        &mut tx,
         AuditAction::PasswordChanged,
         db::audit::Event {
             actor_user_id: Some(user_id),
@@ -201,18 +208,21 @@ pub async fn change_password(
         },
     )
     .await?;
-    notify_changed(state, user_id, at).await?;
+    notify_changed(state, &mut tx, &user, at).await?;
+    tx.commit().await?;
+    state.mailer.wake();
     Ok(fresh)
 }
 
+/// Queues, in the change's transaction, the mail that tells the person their
+/// password changed.
 async fn notify_changed(
     state: &AppState,
-    user_id: uuid::Uuid,
+    tx: &mut Tx,
+    user: &db::users::UserRow,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), AppError> {
-    if let Some(user) = db::users::find(&state.db, user_id).await? {
-        let mail = templates::password_changed(&user.name, at, &state.link("/login"));
-        state.mailer.queue(&state.db, &user.email, &mail).await?;
-    }
+    let mail = templates::password_changed(&user.name, at, &state.link("/login"));
+    state.mailer.queue_in(tx, &user.email, &mail).await?;
     Ok(())
 }

@@ -52,11 +52,13 @@ pub async fn set_invitation_lifetime(
     if before == secs {
         return Ok(());
     }
-    db::organizations::set_invitation_lifetime(&state.db, ctx.organization.id, secs).await?;
-    ctx.record(state, client, AuditAction::InvitationLifetimeChanged, None,
+    let mut tx = state.db.begin().await?;
+    db::organizations::set_invitation_lifetime(&mut tx, ctx.organization.id, secs).await?;
+    ctx.record_in(&mut tx, client, AuditAction::InvitationLifetimeChanged, None,
         json!({ "invitation_lifetime": { "before": lifetime_label(before), "after": lifetime_label(secs) } }),
     )
-    .await
+    .await?;
+    Ok(tx.commit().await?)
 }
 
 fn name_error(e: WriteError, name: &str) -> AppError {
@@ -99,17 +101,19 @@ pub async fn create_sub_account(
         ));
     }
     let name = check_sub_account_name(name).map_err(|m| AppError::field("name", m))?;
-    let id = db::sub_accounts::create(&state.db, ctx.organization.id, &name, &name_key(&name))
+    let mut tx = state.db.begin().await?;
+    let id = db::sub_accounts::create(&mut tx, ctx.organization.id, &name, &name_key(&name))
         .await
         .map_err(|e| name_error(e, &name))?;
-    ctx.record(
-        state,
+    ctx.record_in(
+        &mut tx,
         client,
         AuditAction::SubAccountCreated,
         None,
         json!({ "sub_account_id": id, "name": name }),
     )
     .await?;
+    tx.commit().await?;
     Ok(id)
 }
 
@@ -124,17 +128,19 @@ pub async fn rename_sub_account(
     let ctx = member_context(state, current, slug, Action::ManageSettings).await?;
     let name = check_sub_account_name(name).map_err(|m| AppError::field("name", m))?;
     let before = reachable(state, &ctx, id).await?;
-    db::sub_accounts::rename(&state.db, ctx.organization.id, id, &name, &name_key(&name))
+    let mut tx = state.db.begin().await?;
+    db::sub_accounts::rename(&mut tx, ctx.organization.id, id, &name, &name_key(&name))
         .await
         .map_err(|e| name_error(e, &name))?;
-    ctx.record(
-        state,
+    ctx.record_in(
+        &mut tx,
         client,
         AuditAction::SubAccountRenamed,
         None,
         json!({ "sub_account_id": id, "name": { "before": before.name, "after": name } }),
     )
-    .await
+    .await?;
+    Ok(tx.commit().await?)
 }
 
 pub async fn set_sub_account_archived(
@@ -147,7 +153,8 @@ pub async fn set_sub_account_archived(
 ) -> Result<(), AppError> {
     let ctx = member_context(state, current, slug, Action::ManageSettings).await?;
     let row = reachable(state, &ctx, id).await?;
-    db::sub_accounts::set_archived(&state.db, ctx.organization.id, id, archived)
+    let mut tx = state.db.begin().await?;
+    db::sub_accounts::set_archived(&mut tx, ctx.organization.id, id, archived)
         .await
         .map_err(|e| name_error(e, &row.name))?;
     let action = if archived {
@@ -155,12 +162,13 @@ pub async fn set_sub_account_archived(
     } else {
         AuditAction::SubAccountRestored
     };
-    ctx.record(
-        state,
+    ctx.record_in(
+        &mut tx,
         client,
         action,
         None,
         json!({ "sub_account_id": id, "name": row.name }),
     )
-    .await
+    .await?;
+    Ok(tx.commit().await?)
 }

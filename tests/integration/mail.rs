@@ -1,7 +1,7 @@
 //! The outbox worker: the development mailbox, real SMTP delivery (against
 //! Debian's aiosmtpd), and retries when the server is down.
 
-use crate::common::on_each_backend;
+use crate::common::{TestEnv, on_each_backend};
 use consort::db;
 use consort::mail::transport::Transport;
 use consort::mail::{Rendered, worker};
@@ -77,14 +77,18 @@ fn delivered(server: &SmtpServer) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Queues a mail that is a change of its own.
+async fn queue(env: &TestEnv, to: &str, mail: &Rendered) {
+    let mut tx = env.db().begin().await.unwrap();
+    env.state.mailer.queue_in(&mut tx, to, mail).await.unwrap();
+    tx.commit().await.unwrap();
+    env.state.mailer.wake();
+}
+
 #[tokio::test]
 async fn the_development_mailbox_keeps_mail_as_sent() {
     on_each_backend(async |env| {
-        env.state
-            .mailer
-            .queue(env.db(), "ana@example.com", &message("Dev"))
-            .await
-            .unwrap();
+        queue(env, "ana@example.com", &message("Dev")).await;
         assert_eq!(
             worker::run_once(env.db(), &Transport::DevMailbox)
                 .await
@@ -113,11 +117,7 @@ async fn smtp_delivers_to_a_real_server() {
     transport.check().await.expect("the SMTP server answers");
     on_each_backend(async |env| {
         let subject = format!("Delivered from {}", env.backend);
-        env.state
-            .mailer
-            .queue(env.db(), "bob@example.com", &message(&subject))
-            .await
-            .unwrap();
+        queue(env, "bob@example.com", &message(&subject)).await;
         assert_eq!(worker::run_once(env.db(), &transport).await.unwrap(), 1);
         let mail = db::outbox::recent(env.db(), 1).await.unwrap().remove(0);
         assert_eq!(
@@ -146,11 +146,7 @@ async fn an_unreachable_server_means_retries_not_loss() {
         "{err}"
     );
     on_each_backend(async |env| {
-        env.state
-            .mailer
-            .queue(env.db(), "bob@example.com", &message("Later"))
-            .await
-            .unwrap();
+        queue(env, "bob@example.com", &message("Later")).await;
         assert_eq!(worker::run_once(env.db(), &transport).await.unwrap(), 0);
         let mail = db::outbox::recent(env.db(), 1).await.unwrap().remove(0);
         assert_eq!(mail.status, "queued", "[{}] kept for a retry", env.backend);

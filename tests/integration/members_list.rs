@@ -123,9 +123,11 @@ async fn tabs_search_and_sort_and_show_last_activity() {
 }
 
 async fn rename(env: &TestEnv, user: Uuid, name: &str) {
-    consort::db::users::update_name(env.db(), user, name)
+    let mut tx = env.db().begin().await.unwrap();
+    consort::db::users::update_name(&mut tx, user, name)
         .await
         .unwrap();
+    tx.commit().await.unwrap();
 }
 
 /// Adds `n` active members (partners, so none breaks the one-team rule) to the

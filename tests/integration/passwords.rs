@@ -10,7 +10,7 @@ use consort::service::passwords::{self, LINK_EXPIRED, LINK_INVALID, LINK_USED};
 
 const NEW_PASSWORD: &str = "amber-falcon-93-orchard";
 
-async fn reset_token(env: &TestEnv, email: &str) -> String {
+pub async fn reset_token(env: &TestEnv, email: &str) -> String {
     passwords::request_reset(&env.state, &env.client(), email)
         .await
         .unwrap();
@@ -151,8 +151,9 @@ async fn expired_forged_and_truncated_links_are_refused_with_their_reason() {
         let signed = env.sign_up("Ana", "ana@example.com", "Acme").await;
         let (expired, hash) = token::generate();
         let past = db::now() - chrono::Duration::hours(2);
+        let mut tx = env.db().begin().await.unwrap();
         db::resets::insert(
-            env.db(),
+            &mut tx,
             signed.session.user_id,
             &hash,
             past,
@@ -160,6 +161,7 @@ async fn expired_forged_and_truncated_links_are_refused_with_their_reason() {
         )
         .await
         .unwrap();
+        tx.commit().await.unwrap();
         let err = passwords::reset_password(&env.state, &env.client(), &expired, NEW_PASSWORD)
             .await
             .unwrap_err();

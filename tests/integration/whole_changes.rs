@@ -6,15 +6,21 @@ use crate::common::{TestEnv, on_each_backend};
 use crate::invitations::{Org, organization};
 use crate::members::{change, member};
 use consort::db::Db;
+use consort::domain::billing::BillingDetails;
 use consort::domain::module::Module;
 use consort::domain::role::Role;
 use consort::error::AppError;
-use consort::service::{acceptance, accounts, invitations, members, ownership};
+use consort::service::{
+    acceptance, accounts, billing, invitations, members, ownership, passwords, settings,
+};
 use uuid::Uuid;
 
 /// The tables a change may touch.
-const TABLES: [&str; 10] = [
+const TABLES: [&str; 13] = [
     "users",
+    "password_resets",
+    "sub_accounts",
+    "billing_profiles",
     "signup_requests",
     "organizations",
     "memberships",
@@ -227,6 +233,87 @@ async fn invitation_changes_are_whole() {
                 .await
                 .unwrap();
         }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn settings_billing_and_account_changes_are_whole() {
+    on_each_backend(async |env| {
+        let acme = organization(env, "Olive Owner", "owner@acme.test", "Acme").await;
+        let by = Some(acme.owner);
+        let client = env.client();
+        let sub = settings::create_sub_account(&env.state, &client, by, &acme.slug, "North")
+            .await
+            .unwrap();
+        let fault = Fault::Audit;
+        whole(env, "an invitation lifetime change", fault, async || {
+            settings::set_invitation_lifetime(&env.state, &client, by, &acme.slug, 3_600).await
+        })
+        .await;
+        whole(env, "a new sub-account", fault, async || {
+            settings::create_sub_account(&env.state, &client, by, &acme.slug, "South")
+                .await
+                .map(|_| ())
+        })
+        .await;
+        whole(env, "a sub-account renamed", fault, async || {
+            settings::rename_sub_account(&env.state, &client, by, &acme.slug, sub, "Nord").await
+        })
+        .await;
+        whole(env, "a sub-account archived", fault, async || {
+            settings::set_sub_account_archived(&env.state, &client, by, &acme.slug, sub, true).await
+        })
+        .await;
+        whole(env, "billing details saved", fault, async || {
+            let details = BillingDetails {
+                contact_name: "Bea Bills".into(),
+                contact_email: "bills@acme.test".into(),
+                address: "1 Main Street".into(),
+                tax_id: String::new(),
+                version: 0,
+            };
+            billing::save_details(&env.state, &client, by, &acme.slug, details)
+                .await
+                .map(|_| ())
+        })
+        .await;
+        whole(env, "a new name", fault, async || {
+            accounts::update_profile(&env.state, &client, by, "Olive Renamed")
+                .await
+                .map(|_| ())
+        })
+        .await;
+        whole(env, "logging out", fault, async || {
+            accounts::log_out(&env.state, &client, by).await
+        })
+        .await;
+        for fault in [Fault::Audit, Fault::Mail] {
+            whole(env, "a password change", fault, async || {
+                passwords::change_password(
+                    &env.state,
+                    &client,
+                    by,
+                    crate::common::PASSWORD,
+                    "amber-falcon-93-orchard",
+                )
+                .await
+                .map(|_| ())
+            })
+            .await;
+        }
+        let token = crate::passwords::reset_token(env, "owner@acme.test").await;
+        for fault in [Fault::Audit, Fault::Mail] {
+            whole(env, "a password reset", fault, async || {
+                passwords::reset_password(&env.state, &client, &token, "amber-falcon-93-orchard")
+                    .await
+            })
+            .await;
+        }
+        // Healed, the link still works: the failed resets did not use it up.
+        passwords::reset_password(&env.state, &client, &token, "amber-falcon-93-orchard")
+            .await
+            .unwrap();
     })
     .await;
 }
