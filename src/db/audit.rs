@@ -56,6 +56,7 @@ pub async fn record_in(
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct EventRow {
+    pub id: Uuid,
     pub action: AuditAction,
     pub organization_id: Option<Uuid>,
     pub actor_user_id: Option<Uuid>,
@@ -65,11 +66,17 @@ pub struct EventRow {
     pub created_at: DateTime<Utc>,
 }
 
-/// The newest events that concern a user (as actor or target), newest first.
+/// The newest events that concern a user (as actor or target), newest first:
+/// the newest `limit` of each side, each read by its index, then merged.
 pub async fn for_user(db: &Db, user_id: Uuid, limit: i64) -> Result<Vec<EventRow>, sqlx::Error> {
     on_db!(db, pool => sqlx::query_as(
-        "SELECT action, organization_id, actor_user_id, target_user_id, subject, ip, created_at FROM audit_events
-         WHERE actor_user_id = $1 OR target_user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+        "SELECT id, action, organization_id, actor_user_id, target_user_id, subject, ip, created_at FROM (
+             SELECT * FROM (SELECT id, action, organization_id, actor_user_id, target_user_id, subject, ip, created_at
+                 FROM audit_events WHERE actor_user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2) AS acted
+             UNION
+             SELECT * FROM (SELECT id, action, organization_id, actor_user_id, target_user_id, subject, ip, created_at
+                 FROM audit_events WHERE target_user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2) AS concerned
+         ) AS events ORDER BY created_at DESC, id DESC LIMIT $2",
     ).bind(user_id).bind(limit).fetch_all(pool).await)
 }
 

@@ -540,3 +540,47 @@ async fn organizations_are_invisible_to_outsiders() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn recent_activity_is_the_newest_ten_as_actor_or_target_once_each() {
+    on_each_backend(async |env| {
+        let ana = env
+            .sign_up("Ana", "ana@example.com", "Acme")
+            .await
+            .session
+            .user_id;
+        let bob = env
+            .sign_up("Bob", "bob@example.com", "Globex")
+            .await
+            .session
+            .user_id;
+        let event = |actor, target| db::audit::Event {
+            actor_user_id: Some(actor),
+            target_user_id: Some(target),
+            ..Default::default()
+        };
+        // Ana's own events (actor and target: found by both indexes), Bob's
+        // to Ana, and Bob's own, which are none of Ana's business.
+        for _ in 0..6 {
+            for (action, actor, target) in [
+                (AuditAction::LoggedIn, ana, ana),
+                (AuditAction::MemberDeactivated, bob, ana),
+                (AuditAction::LoggedOut, bob, bob),
+            ] {
+                db::audit::record(env.db(), action, event(actor, target))
+                    .await
+                    .unwrap();
+            }
+        }
+        let rows = db::audit::for_user(env.db(), ana, 10).await.unwrap();
+        assert_eq!(rows.len(), 10, "[{}]", env.backend);
+        assert!(rows.iter().all(|r| r.target_user_id == Some(ana)));
+        let ids: std::collections::HashSet<_> = rows.iter().map(|r| r.id).collect();
+        assert_eq!(ids.len(), 10, "[{}] each event once", env.backend);
+        assert!(
+            rows.windows(2).all(|w| w[0].created_at >= w[1].created_at),
+            "newest first"
+        );
+    })
+    .await;
+}
