@@ -121,16 +121,31 @@ pub async fn store_batch(
     }
 }
 
-/// Pending invitations of an organization by address key (expired ones too:
-/// they can be resent).
+/// The pending invitations (expired ones too: they can be resent) of an
+/// organization to any of the address keys `among`, by key. Read through the
+/// `invitations_one_pending` index, a batch of keys at a time.
 pub async fn pending_by_email(
     db: &Db,
     organization_id: Uuid,
+    among: &[String],
 ) -> Result<HashMap<String, Uuid>, sqlx::Error> {
-    let rows: Vec<(String, Uuid)> = on_db!(db, pool => sqlx::query_as(
-        "SELECT email_key, id FROM invitations WHERE organization_id = $1 AND status = 'pending'",
-    ).bind(organization_id).fetch_all(pool).await)?;
-    Ok(rows.into_iter().collect())
+    let mut found = HashMap::new();
+    for keys in among.chunks(super::KEYS_PER_QUERY) {
+        let rows: Vec<(String, Uuid)> = on_db!(db, pool => {
+            let mut query = QueryBuilder::new(
+                "SELECT email_key, id FROM invitations WHERE status = 'pending' AND organization_id = ",
+            );
+            query.push_bind(organization_id).push(" AND email_key IN (");
+            let mut list = query.separated(", ");
+            for key in keys {
+                list.push_bind(key);
+            }
+            query.push(")");
+            query.build_query_as().fetch_all(pool).await
+        })?;
+        found.extend(rows);
+    }
+    Ok(found)
 }
 
 /// An invitation with what the tab and the acceptance page show.

@@ -10,6 +10,7 @@ use crate::domain::organization::slug_candidate;
 use crate::domain::policy::MembershipFacts;
 use crate::domain::role::{MemberStatus, MembershipKind, Role};
 use chrono::{DateTime, Utc};
+use sqlx::QueryBuilder;
 use uuid::Uuid;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -186,11 +187,26 @@ pub async fn member_counts(db: &Db, organization_id: Uuid) -> Result<(i64, i64),
 pub async fn member_email_keys(
     db: &Db,
     organization_id: Uuid,
+    among: &[String],
 ) -> Result<std::collections::HashSet<String>, sqlx::Error> {
-    let rows: Vec<(String,)> = on_db!(db, pool => sqlx::query_as(
-        "SELECT u.email_key FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organization_id = $1",
-    ).bind(organization_id).fetch_all(pool).await)?;
-    Ok(rows.into_iter().map(|(k,)| k).collect())
+    let mut found = std::collections::HashSet::new();
+    for keys in among.chunks(super::KEYS_PER_QUERY) {
+        let rows: Vec<(String,)> = on_db!(db, pool => {
+            let mut query = QueryBuilder::new(
+                "SELECT u.email_key FROM users u JOIN memberships m ON m.user_id = u.id
+                 WHERE m.organization_id = ",
+            );
+            query.push_bind(organization_id).push(" AND u.email_key IN (");
+            let mut list = query.separated(", ");
+            for key in keys {
+                list.push_bind(key);
+            }
+            query.push(")");
+            query.build_query_as().fetch_all(pool).await
+        })?;
+        found.extend(rows.into_iter().map(|(key,)| key));
+    }
+    Ok(found)
 }
 
 pub async fn set_invitation_lifetime(

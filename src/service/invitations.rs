@@ -10,6 +10,7 @@ use crate::auth::session::Session;
 use crate::auth::token;
 use crate::db::{self, invitations::StoreError};
 use crate::domain::audit::AuditAction;
+use crate::domain::email::EmailAddress;
 use crate::domain::invitation::{
     CheckReport, Delivery, InvitationQuery, InvitationState, InvitationStatus, InvitationView,
     InviteOptions, InviteSource, MAX_ROWS, RESENDS_PER_DAY, SendResult,
@@ -24,6 +25,7 @@ use crate::mail::templates;
 use crate::state::AppState;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
+use std::collections::HashSet;
 use uuid::Uuid;
 
 pub async fn options(
@@ -168,8 +170,15 @@ async fn evaluate(
             invitation_csv::parse(&text, &index).map_err(|m| AppError::field("csv", m))?
         }
     };
-    let member_keys = db::organizations::member_email_keys(&state.db, org_id).await?;
-    let pending = db::invitations::pending_by_email(&state.db, org_id).await?;
+    // Only the submitted addresses are looked up, by index: never every member.
+    let keys: Vec<String> = candidates
+        .iter()
+        .filter_map(|c| c.email.as_ref().ok().map(EmailAddress::key))
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let member_keys = db::organizations::member_email_keys(&state.db, org_id, &keys).await?;
+    let pending = db::invitations::pending_by_email(&state.db, org_id, &keys).await?;
     let own = super::members::grantable_sub_accounts(state, ctx).await?;
     Ok(invitation_check::check(
         candidates,
