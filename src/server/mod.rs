@@ -1,6 +1,7 @@
 //! Server functions, one file per area. Each one: the request context, then the
-//! service function (which asks the policy first). Endpoints are stable names so
-//! the permission-matrix test can map every registered function to its actions.
+//! service function (which asks the policy first). Endpoints are stable names:
+//! `tests/integration/http_matrix.rs` calls every registered one through the
+//! router as every kind of actor, and fails for one it does not know.
 
 pub mod account;
 pub mod audit_log;
@@ -11,54 +12,6 @@ pub mod invitations;
 pub mod members;
 pub mod organization;
 pub mod settings;
-
-/// Every server function's endpoint and the policy actions it performs.
-/// `tests/policy_matrix.rs` checks this against the registry of server functions.
-pub const ENDPOINTS: &[(&str, &[crate::domain::policy::Action])] = {
-    use crate::domain::policy::Action::*;
-    &[
-        ("/api/sign_up", &[SignUp]),
-        ("/api/sign_up_preview", &[SignUp]),
-        ("/api/confirm_sign_up", &[SignUp]),
-        ("/api/log_in", &[LogIn]),
-        ("/api/log_out", &[LogOut]),
-        ("/api/request_password_reset", &[RequestPasswordReset]),
-        ("/api/check_reset_link", &[ResetPassword]),
-        ("/api/reset_password", &[ResetPassword]),
-        ("/api/org_shell", &[ViewOrganization]),
-        ("/api/update_profile", &[UpdateProfile]),
-        ("/api/change_password", &[ChangePassword]),
-        ("/api/recent_activity", &[ViewAccount]),
-        ("/api/current_landing", &[ViewAccount]),
-        ("/api/invite_options", &[InviteMembers]),
-        ("/api/check_invitations", &[InviteMembers]),
-        ("/api/send_invitations", &[InviteMembers]),
-        ("/api/list_invitations", &[ViewInvitations]),
-        ("/api/resend_invitation", &[ManageInvitations]),
-        ("/api/cancel_invitation", &[ManageInvitations]),
-        ("/api/invitation_preview", &[ViewInvitationLink]),
-        ("/api/accept_invitation", &[AcceptInvitation]),
-        ("/api/accept_invitation_new_account", &[AcceptInvitation]),
-        ("/api/organization_settings", &[ViewSettings]),
-        ("/api/set_invitation_lifetime", &[ManageSettings]),
-        ("/api/create_sub_account", &[ManageSettings]),
-        ("/api/rename_sub_account", &[ManageSettings]),
-        ("/api/set_sub_account_archived", &[ManageSettings]),
-        ("/api/list_members", &[ViewMembers]),
-        ("/api/member_detail", &[ManageMembers]),
-        ("/api/update_member_access", &[ManageMembers]),
-        ("/api/set_member_active", &[ManageMembers]),
-        ("/api/remove_member", &[ManageMembers]),
-        ("/api/transfer_ownership", &[TransferOwnership]),
-        ("/api/leave_organization", &[LeaveOrganization]),
-        ("/api/delete_organization", &[DeleteOrganization]),
-        ("/api/list_contacts", &[ViewContacts]),
-        ("/api/list_audit_events", &[ViewAuditLog]),
-        ("/api/export_audit_log", &[ViewAuditLog]),
-        ("/api/billing_overview", &[ViewBilling]),
-        ("/api/save_billing_details", &[ManageBilling]),
-    ]
-};
 
 #[cfg(feature = "ssr")]
 pub(crate) mod context {

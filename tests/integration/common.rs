@@ -235,3 +235,93 @@ pub fn link_in(text: &str, prefix: &str) -> Option<String> {
         .find(|w| w.starts_with(prefix))
         .map(str::to_string)
 }
+
+/// Every row of every table of the database, as text, by table: equal
+/// snapshots, equal databases. The tables are read from the schema, so a new
+/// table is covered without a change here. `ignore` names columns
+/// (`(table, column)`) left out of the rows; each caller says why.
+pub async fn snapshot(
+    env: &TestEnv,
+    ignore: &[(&str, &str)],
+) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut out = std::collections::BTreeMap::new();
+    match env.db() {
+        Db::Sqlite(pool) => {
+            let tables: Vec<String> = sqlx::query_scalar(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+            )
+            .fetch_all(pool)
+            .await
+            .unwrap();
+            for table in tables {
+                let columns: Vec<String> =
+                    sqlx::query_scalar("SELECT name FROM pragma_table_info($1) ORDER BY cid")
+                        .bind(&table)
+                        .fetch_all(pool)
+                        .await
+                        .unwrap();
+                let row = columns
+                    .iter()
+                    .filter(|c| !ignore.contains(&(table.as_str(), c.as_str())))
+                    .map(|c| format!("quote(\"{c}\")"))
+                    .collect::<Vec<_>>()
+                    .join(" || ',' || ");
+                let sql = format!("SELECT {row} FROM \"{table}\"");
+                let mut rows: Vec<String> = sqlx::query_scalar(&sql).fetch_all(pool).await.unwrap();
+                rows.sort();
+                out.insert(table, rows);
+            }
+        }
+        Db::Postgres(pool) => {
+            let tables: Vec<String> = sqlx::query_scalar(
+                "SELECT table_name::text FROM information_schema.tables
+                 WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1",
+            )
+            .fetch_all(pool)
+            .await
+            .unwrap();
+            for table in tables {
+                let left_out: Vec<String> = ignore
+                    .iter()
+                    .filter(|(t, _)| *t == table)
+                    .map(|(_, c)| c.to_string())
+                    .collect();
+                let sql = format!("SELECT (to_jsonb(t) - $1::text[])::text FROM \"{table}\" t");
+                let mut rows: Vec<String> = sqlx::query_scalar(&sql)
+                    .bind(left_out)
+                    .fetch_all(pool)
+                    .await
+                    .unwrap();
+                rows.sort();
+                out.insert(table, rows);
+            }
+        }
+    }
+    out
+}
+
+/// What differs between two [`snapshot`]s, table by table (`None`: nothing).
+pub fn snapshot_difference(
+    before: &std::collections::BTreeMap<String, Vec<String>>,
+    after: &std::collections::BTreeMap<String, Vec<String>>,
+) -> Option<String> {
+    let empty = Vec::new();
+    let tables: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    let mut out = String::new();
+    for table in tables {
+        let (b, a) = (
+            before.get(table).unwrap_or(&empty),
+            after.get(table).unwrap_or(&empty),
+        );
+        if a == b {
+            continue;
+        }
+        for row in b.iter().filter(|r| !a.contains(r)) {
+            out.push_str(&format!("\n  {table} - {row}"));
+        }
+        for row in a.iter().filter(|r| !b.contains(r)) {
+            out.push_str(&format!("\n  {table} + {row}"));
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}

@@ -10,6 +10,7 @@ mod billing;
 mod database;
 mod hardening;
 mod hostile_text;
+mod http_matrix;
 mod invitations;
 mod mail;
 mod members;
