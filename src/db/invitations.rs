@@ -135,12 +135,8 @@ pub async fn pending_by_email(
             let mut query = QueryBuilder::new(
                 "SELECT email_key, id FROM invitations WHERE status = 'pending' AND organization_id = ",
             );
-            query.push_bind(organization_id).push(" AND email_key IN (");
-            let mut list = query.separated(", ");
-            for key in keys {
-                list.push_bind(key);
-            }
-            query.push(")");
+            query.push_bind(organization_id).push(" AND email_key IN ");
+            super::push_key_list(&mut query, keys);
             query.build_query_as().fetch_all(pool).await
         })?;
         found.extend(rows);

@@ -169,6 +169,21 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// Pushes `(k1, k2, …)`, each key a bound parameter, for `… IN ` + this.
+pub(crate) fn push_key_list<'a, DB: sqlx::Database>(
+    query: &mut sqlx::QueryBuilder<'a, DB>,
+    keys: &'a [String],
+) where
+    &'a String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    query.push("(");
+    let mut list = query.separated(", ");
+    for key in keys {
+        list.push_bind(key);
+    }
+    query.push(")");
+}
+
 /// How many keys one `IN (…)` lookup binds: far below either backend's limit
 /// on parameters, large enough that 10,000 addresses take 20 statements.
 pub const KEYS_PER_QUERY: usize = 500;

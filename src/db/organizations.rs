@@ -196,12 +196,8 @@ pub async fn member_email_keys(
                 "SELECT u.email_key FROM users u JOIN memberships m ON m.user_id = u.id
                  WHERE m.organization_id = ",
             );
-            query.push_bind(organization_id).push(" AND u.email_key IN (");
-            let mut list = query.separated(", ");
-            for key in keys {
-                list.push_bind(key);
-            }
-            query.push(")");
+            query.push_bind(organization_id).push(" AND u.email_key IN ");
+            super::push_key_list(&mut query, keys);
             query.build_query_as().fetch_all(pool).await
         })?;
         found.extend(rows.into_iter().map(|(key,)| key));

@@ -13,20 +13,27 @@ use sqlx::error::BoxDynError;
 use sqlx::{Database, Decode, Encode, Type};
 use uuid::Uuid;
 
-macro_rules! text_enum {
-    ($ty:ident) => {
+/// `$ty` is stored as a `$column` (its type and compatibility are the column's).
+macro_rules! stored_as {
+    ($ty:ident, $column:ty) => {
         impl<DB: Database> Type<DB> for $ty
         where
-            str: Type<DB>,
+            $column: Type<DB>,
         {
             fn type_info() -> DB::TypeInfo {
-                <str as Type<DB>>::type_info()
+                <$column as Type<DB>>::type_info()
             }
 
             fn compatible(ty: &DB::TypeInfo) -> bool {
-                <str as Type<DB>>::compatible(ty)
+                <$column as Type<DB>>::compatible(ty)
             }
         }
+    };
+}
+
+macro_rules! text_enum {
+    ($ty:ident) => {
+        stored_as!($ty, str);
 
         impl<'r, DB: Database> Decode<'r, DB> for $ty
         where
@@ -60,18 +67,7 @@ text_enum!(InvitationStatus);
 text_enum!(AuditAction);
 text_enum!(Delivery);
 
-impl<DB: Database> Type<DB> for MembershipId
-where
-    Uuid: Type<DB>,
-{
-    fn type_info() -> DB::TypeInfo {
-        <Uuid as Type<DB>>::type_info()
-    }
-
-    fn compatible(ty: &DB::TypeInfo) -> bool {
-        <Uuid as Type<DB>>::compatible(ty)
-    }
-}
+stored_as!(MembershipId, Uuid);
 
 impl<'r, DB: Database> Decode<'r, DB> for MembershipId
 where
@@ -105,18 +101,7 @@ impl From<Modules> for Vec<Module> {
     }
 }
 
-impl<DB: Database> Type<DB> for Modules
-where
-    str: Type<DB>,
-{
-    fn type_info() -> DB::TypeInfo {
-        <str as Type<DB>>::type_info()
-    }
-
-    fn compatible(ty: &DB::TypeInfo) -> bool {
-        <str as Type<DB>>::compatible(ty)
-    }
-}
+stored_as!(Modules, str);
 
 impl<'r, DB: Database> Decode<'r, DB> for Modules
 where
