@@ -1,5 +1,6 @@
 //! What every request handler shares.
 
+use crate::auth::memo::RequestMemo;
 use crate::auth::password::Hasher;
 use crate::auth::rate_limit::Limits;
 use crate::auth::session::Timeouts;
@@ -20,6 +21,8 @@ pub struct AppState {
     pub hasher: Hasher,
     pub mailer: Mailer,
     pub leptos_options: LeptosOptions,
+    /// What this page render has read already; none outside a page render.
+    pub memo: Option<Arc<RequestMemo>>,
 }
 
 impl AppState {
@@ -37,6 +40,7 @@ impl AppState {
             public_url: public_url.into(),
             mailer,
             leptos_options,
+            memo: None,
         }
     }
 

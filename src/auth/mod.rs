@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod client;
+pub mod memo;
 pub mod password;
 pub mod rate_limit;
 pub mod session;

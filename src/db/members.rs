@@ -55,10 +55,28 @@ pub async fn list(
 ) -> Result<(Vec<MemberRow>, i64), sqlx::Error> {
     let pattern = super::contains_pattern(filter.search);
     let offset = i64::from(page.max(1) - 1) * i64::from(page_size);
+    // Unfiltered, the total is the organization's counter; a search or a
+    // sub-account scope counts the rows that pass.
+    let counted = filter.search.trim().is_empty() && filter.scope.is_none();
+    let kept = if counted {
+        Some(
+            super::organizations::member_counts(db, organization_id)
+                .await?
+                .with_status(filter.status),
+        )
+    } else {
+        None
+    };
     on_db!(db, pool => {
-        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM memberships WHERE ");
-        push_filter(&mut count, organization_id, filter, &pattern);
-        let (total,): (i64,) = count.build_query_as().fetch_one(pool).await?;
+        let total = match kept {
+            Some(total) => total,
+            None => {
+                let mut count = QueryBuilder::new("SELECT COUNT(*) FROM memberships WHERE ");
+                push_filter(&mut count, organization_id, filter, &pattern);
+                let (total,): (i64,) = count.build_query_as().fetch_one(pool).await?;
+                total
+            }
+        };
         let mut rows = QueryBuilder::new("WITH page AS (SELECT id FROM memberships WHERE ");
         push_filter(&mut rows, organization_id, filter, &pattern);
         rows.push(" ORDER BY ");

@@ -141,6 +141,66 @@ pub async fn find_by_slug(db: &Db, slug: &str) -> Result<Option<OrganizationRow>
     ).bind(slug).fetch_optional(pool).await)
 }
 
+/// An organization found by slug, with the user's membership in it (whatever
+/// its status; none for an outsider) and when they were last active there.
+#[derive(Clone, Debug)]
+pub struct OrganizationVisit {
+    pub organization: OrganizationRow,
+    pub membership: Option<MembershipFacts>,
+    pub last_active_at: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+struct VisitRow {
+    #[sqlx(flatten)]
+    organization: OrganizationRow,
+    membership_id: Option<MembershipId>,
+    kind: Option<MembershipKind>,
+    role: Option<Role>,
+    status: Option<MemberStatus>,
+    modules: Option<Modules>,
+    all_sub_accounts: Option<bool>,
+    last_active_at: Option<DateTime<Utc>>,
+}
+
+/// The organization with this slug and `user_id`'s membership in it, in one
+/// statement (two index lookups).
+pub async fn visit(
+    db: &Db,
+    slug: &str,
+    user_id: Uuid,
+) -> Result<Option<OrganizationVisit>, sqlx::Error> {
+    let row: Option<VisitRow> = on_db!(db, pool => sqlx::query_as(
+        "SELECT o.id, o.name, o.slug, o.invitation_lifetime_secs, o.created_at,
+                m.id AS membership_id, m.kind, m.role, m.status, m.modules, m.all_sub_accounts,
+                m.last_active_at
+         FROM organizations o
+         LEFT JOIN memberships m ON m.organization_id = o.id AND m.user_id = $2
+         WHERE o.slug = $1",
+    ).bind(slug).bind(user_id).fetch_optional(pool).await)?;
+    Ok(row.map(|row| {
+        let membership = match (row.membership_id, row.kind, row.role, row.status) {
+            (Some(id), Some(kind), Some(role), Some(status)) => {
+                Some(MembershipFacts::from(MembershipRow {
+                    id,
+                    organization_id: row.organization.id,
+                    kind,
+                    role,
+                    status,
+                    modules: row.modules.unwrap_or_default(),
+                    all_sub_accounts: row.all_sub_accounts.unwrap_or(true),
+                }))
+            }
+            _ => None,
+        };
+        OrganizationVisit {
+            organization: row.organization,
+            membership,
+            last_active_at: row.last_active_at,
+        }
+    }))
+}
+
 /// The user's membership in one organization, whatever its status.
 pub async fn membership(
     db: &Db,
@@ -174,13 +234,31 @@ pub async fn for_user(db: &Db, user_id: Uuid) -> Result<Vec<UserOrganizationRow>
     ).bind(user_id).fetch_all(pool).await)
 }
 
-/// Active members, by kind: (team members, partners).
-pub async fn member_counts(db: &Db, organization_id: Uuid) -> Result<(i64, i64), sqlx::Error> {
-    let rows: Vec<(MembershipKind, i64)> = on_db!(db, pool => sqlx::query_as(
-        "SELECT kind, COUNT(*) FROM memberships WHERE organization_id = $1 AND status = 'active' GROUP BY kind",
-    ).bind(organization_id).fetch_all(pool).await)?;
-    let count = |kind| rows.iter().find(|(k, _)| *k == kind).map_or(0, |(_, n)| *n);
-    Ok((count(MembershipKind::Team), count(MembershipKind::Partner)))
+/// How many memberships an organization has, by kind and status: one row kept
+/// by triggers on `memberships` (migration 0006), so nothing is counted here.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct MemberCounts {
+    pub team_active: i64,
+    pub team_deactivated: i64,
+    pub partner_active: i64,
+    pub partner_deactivated: i64,
+}
+
+impl MemberCounts {
+    pub fn with_status(&self, status: MemberStatus) -> i64 {
+        match status {
+            MemberStatus::Active => self.team_active + self.partner_active,
+            MemberStatus::Deactivated => self.team_deactivated + self.partner_deactivated,
+        }
+    }
+}
+
+pub async fn member_counts(db: &Db, organization_id: Uuid) -> Result<MemberCounts, sqlx::Error> {
+    let counts: Option<MemberCounts> = on_db!(db, pool => sqlx::query_as(
+        "SELECT team_active, team_deactivated, partner_active, partner_deactivated
+         FROM member_counts WHERE organization_id = $1",
+    ).bind(organization_id).fetch_optional(pool).await)?;
+    Ok(counts.unwrap_or_default())
 }
 
 /// The address keys of everyone with a membership in the organization.

@@ -18,12 +18,14 @@ pub(crate) mod context {
     //! The request as a server function sees it.
 
     use crate::auth::client::Client;
+    use crate::auth::memo::RequestMemo;
     use crate::auth::session::{self, Session};
     use crate::error::AppError;
     use crate::state::AppState;
     use http::header::{HeaderValue, SET_COOKIE};
     use leptos::prelude::*;
     use leptos_axum::ResponseOptions;
+    use std::sync::Arc;
 
     pub struct Request {
         pub state: AppState,
@@ -40,8 +42,15 @@ pub(crate) mod context {
             &parts.extensions,
             state.config.trusted_proxies,
         );
+        // A page render carries a memo (see `auth::memo`): its frame and page
+        // read the session and the membership once between them.
+        let mut state = state;
+        state.memo = parts.extensions.get::<Arc<RequestMemo>>().cloned();
         let session = match session::token_from_headers(&parts.headers) {
-            Some(token) => session::resolve(&state.db, &token, state.timeouts()).await?,
+            Some(token) => match &state.memo {
+                Some(memo) => memo.session(&state.db, &token, state.timeouts()).await?,
+                None => session::resolve(&state.db, &token, state.timeouts()).await?,
+            },
             None => None,
         };
         Ok(Request {

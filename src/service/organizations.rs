@@ -1,8 +1,8 @@
 //! What members see of their organization.
 
 use super::authorize;
-use crate::auth::actor;
 use crate::auth::client::Client;
+use crate::auth::memo;
 use crate::auth::session::Session;
 use crate::db;
 use crate::db::tx::Tx;
@@ -10,11 +10,12 @@ use crate::domain::account::{
     OrganizationOverview, OrganizationShell, OrganizationSummary, Viewer,
 };
 use crate::domain::audit::AuditAction;
-use crate::domain::policy::{Action, MembershipFacts, Target};
+use crate::domain::policy::{Action, Actor, MembershipFacts, Target};
 use crate::error::AppError;
 use crate::mail::Rendered;
 use crate::mail::templates::{MemberNotice, member_notice};
 use crate::state::AppState;
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 /// "Last active" is kept to this precision: one write per member per grain.
@@ -27,6 +28,8 @@ pub struct MemberContext {
     pub organization: db::organizations::OrganizationRow,
     pub user_id: Uuid,
     pub membership: MembershipFacts,
+    /// When the member last opened the organization (kept to `ACTIVITY_GRAIN`).
+    pub last_active_at: Option<DateTime<Utc>>,
 }
 
 impl MemberContext {
@@ -117,16 +120,20 @@ pub async fn member_context(
     let Some(current) = current else {
         return Err(AppError::Unauthenticated);
     };
-    let organization = db::organizations::find_by_slug(&state.db, slug)
+    let visit = memo::visit(state.memo.as_deref(), &state.db, slug, current.user_id)
         .await?
         .ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))?;
-    let actor = actor::in_organization(&state.db, Some(current), organization.id).await?;
-    authorize(&actor, action, Target::Organization(organization.id))?;
+    let actor = Actor {
+        user_id: Some(current.user_id),
+        membership: visit.membership,
+    };
+    authorize(&actor, action, Target::Organization(visit.organization.id))?;
     let membership = actor.membership.ok_or(AppError::Internal)?;
     Ok(MemberContext {
-        organization,
+        organization: visit.organization,
         user_id: current.user_id,
         membership,
+        last_active_at: visit.last_active_at,
     })
 }
 
@@ -141,12 +148,17 @@ pub async fn shell(
         organization: org,
         user_id,
         membership,
+        last_active_at,
     } = member_context(state, current, slug, Action::ViewOrganization).await?;
-    db::members::touch(&state.db, org.id, user_id, ACTIVITY_GRAIN).await?;
+    // A write only when the stored time is a grain old, not on every view.
+    let now = db::now();
+    if last_active_at.is_none_or(|at| now - at >= ACTIVITY_GRAIN) {
+        db::members::touch(&state.db, org.id, user_id, ACTIVITY_GRAIN).await?;
+    }
     let user = db::users::find(&state.db, user_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    let (team_members, partners) = db::organizations::member_counts(&state.db, org.id).await?;
+    let counts = db::organizations::member_counts(&state.db, org.id).await?;
     let organizations = db::organizations::for_user(&state.db, user_id)
         .await?
         .into_iter()
@@ -171,8 +183,8 @@ pub async fn shell(
             your_role: membership.role,
             your_kind: membership.kind,
             your_modules: membership.modules.to_vec(),
-            team_members,
-            partners,
+            team_members: counts.team_active,
+            partners: counts.partner_active,
             invitation_lifetime_secs: org.invitation_lifetime_secs,
         },
         organizations,

@@ -2,6 +2,7 @@
 
 use super::{health, mailbox, security};
 use crate::app::{App, shell};
+use crate::auth::memo::RequestMemo;
 use crate::state::AppState;
 use axum::Router;
 use axum::body::Body;
@@ -47,6 +48,7 @@ pub fn router(state: AppState, dev_mailbox: bool) -> Router {
         // Server functions and pages get the state as context (`use_context::<AppState>()`).
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback_service(files)
+        .layer(axum::middleware::from_fn(memo_for_pages))
         .layer(from_fn_with_state(edge.clone(), security::same_origin))
         // Outside the Origin check: a request for another host is refused first.
         .layer(from_fn_with_state(edge.clone(), security::our_host))
@@ -63,4 +65,19 @@ pub fn router(state: AppState, dev_mailbox: bool) -> Router {
             }),
         )
         .with_state(state)
+}
+
+/// A page render (GET) gets a memo, so the server functions that render it
+/// share their reads of the session and the membership (`auth::memo`). Server
+/// functions called over HTTP are POSTs, and read afresh.
+async fn memo_for_pages(
+    mut request: Request<Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if request.method() == http::Method::GET {
+        request
+            .extensions_mut()
+            .insert(Arc::new(RequestMemo::default()));
+    }
+    next.run(request).await
 }

@@ -731,9 +731,21 @@ async fn fixture(env: &TestEnv) -> Fixture {
         let want = fx.policy_actor(kind);
         let org = want.membership.map_or(fx.org_id, |m| m.organization_id);
         let session = fx.person(kind).map(|p| p.session);
-        let got = consort::auth::actor::in_organization(env.db(), session, org)
-            .await
-            .unwrap();
+        let slug = if org == fx.org_id {
+            &fx.slug
+        } else {
+            &fx.other_slug
+        };
+        let got = match session {
+            None => Actor::anonymous(),
+            Some(session) => Actor {
+                user_id: Some(session.user_id),
+                membership: consort::auth::memo::visit(None, env.db(), slug, session.user_id)
+                    .await
+                    .unwrap()
+                    .and_then(|visit| visit.membership),
+            },
+        };
         assert_eq!(got, want, "[{b}] the fixture's {kind:?}");
     }
     fx

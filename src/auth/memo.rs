@@ -1,0 +1,70 @@
+//! What one page render has already read. A page is its frame and the page
+//! inside it, each loaded by its own server function; with a memo they read
+//! the session and the viewer's membership once between them. Only page
+//! renders (GET) carry one (`web::router`); a change always reads afresh, and
+//! the policy is still asked by every server function.
+
+use super::session::{self, Session, Timeouts};
+use crate::db::Db;
+use crate::db::organizations::{self, OrganizationVisit};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::OnceCell;
+use uuid::Uuid;
+
+type VisitCell = Arc<OnceCell<Option<OrganizationVisit>>>;
+
+#[derive(Debug, Default)]
+pub struct RequestMemo {
+    session: OnceCell<Option<Session>>,
+    visits: Mutex<HashMap<(String, Uuid), VisitCell>>,
+}
+
+impl RequestMemo {
+    /// The request's session, resolved once.
+    pub async fn session(
+        &self,
+        db: &Db,
+        token: &str,
+        timeouts: Timeouts,
+    ) -> Result<Option<Session>, sqlx::Error> {
+        self.session
+            .get_or_try_init(|| session::resolve(db, token, timeouts))
+            .await
+            .copied()
+    }
+
+    /// The organization at `slug` and `user_id`'s membership in it, read once
+    /// (two server functions asking at once share the one read).
+    pub async fn visit(
+        &self,
+        db: &Db,
+        slug: &str,
+        user_id: Uuid,
+    ) -> Result<Option<OrganizationVisit>, sqlx::Error> {
+        let cell = self
+            .visits
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .entry((slug.to_owned(), user_id))
+            .or_default()
+            .clone();
+        cell.get_or_try_init(|| organizations::visit(db, slug, user_id))
+            .await
+            .cloned()
+    }
+}
+
+/// The organization at `slug` and `user_id`'s membership in it: from the memo
+/// when the request has one.
+pub async fn visit(
+    memo: Option<&RequestMemo>,
+    db: &Db,
+    slug: &str,
+    user_id: Uuid,
+) -> Result<Option<OrganizationVisit>, sqlx::Error> {
+    match memo {
+        Some(memo) => memo.visit(db, slug, user_id).await,
+        None => organizations::visit(db, slug, user_id).await,
+    }
+}
