@@ -19,6 +19,8 @@ pub struct TestEnv {
 }
 
 enum Cleanup {
+    /// A database the caller keeps (the load benchmark's).
+    Keep,
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
     Postgres {
         server_url: String,
@@ -83,6 +85,30 @@ impl TestEnv {
             Db::Postgres(pool) => sqlx::query_as(&sql).fetch_one(pool).await.unwrap(),
         };
         n
+    }
+
+    /// Asserts that every organization's `member_counts` row (kept by the
+    /// triggers of migration 0006) says what counting its memberships says.
+    pub async fn assert_member_counts(&self) {
+        let column = |kind: &str, status: &str| {
+            format!(
+                "COALESCE(c.{kind}_{status}, 0) <> (SELECT COUNT(*) FROM memberships m
+                 WHERE m.organization_id = o.id AND m.kind = '{kind}' AND m.status = '{status}')"
+            )
+        };
+        let sql = format!(
+            "SELECT COUNT(*) FROM organizations o LEFT JOIN member_counts c ON c.organization_id = o.id
+             WHERE {} OR {} OR {} OR {}",
+            column("team", "active"),
+            column("team", "deactivated"),
+            column("partner", "active"),
+            column("partner", "deactivated"),
+        );
+        let (wrong,): (i64,) = match self.db() {
+            Db::Sqlite(pool) => sqlx::query_as(&sql).fetch_one(pool).await.unwrap(),
+            Db::Postgres(pool) => sqlx::query_as(&sql).fetch_one(pool).await.unwrap(),
+        };
+        assert_eq!(wrong, 0, "[{}] member counts that drifted", self.backend);
     }
 
     pub async fn count_action(&self, action: consort::domain::audit::AuditAction) -> i64 {
@@ -157,6 +183,24 @@ pub async fn sqlite() -> TestEnv {
         state: state(db, &url),
         backend: "sqlite",
         cleanup: Cleanup::Sqlite(dir),
+    }
+}
+
+/// An environment on the database at `url` (migrated), left in place after.
+pub async fn kept(url: &str) -> TestEnv {
+    let db = Db::connect(url).await.expect("open the database");
+    TestEnv {
+        state: state(db, url),
+        backend: db_backend(url),
+        cleanup: Cleanup::Keep,
+    }
+}
+
+fn db_backend(url: &str) -> &'static str {
+    if url.starts_with("postgres") {
+        "postgres"
+    } else {
+        "sqlite"
     }
 }
 

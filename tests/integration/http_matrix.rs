@@ -1279,6 +1279,8 @@ async fn every_endpoint_answers_exactly_the_actors_the_policy_allows() {
             }
         }
         eprintln!("[{b}] answered 200:\n{}", matrix.join("\n"));
+        // Every change the matrix made kept the member counts right.
+        env.assert_member_counts().await;
         let gone = consort::db::organizations::find_by_slug(env.db(), &fx.slug)
             .await
             .unwrap();
