@@ -15,7 +15,7 @@ export CONSORT_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 # The size budget of the compressed WASM bundle: 250 KiB of brotli.
 WASM_BUDGET_BROTLI := 256000
 
-.PHONY: help setup tools npm system-packages build run test test-rust bench e2e wasm-size lint fmt clean
+.PHONY: help setup tools npm system-packages build run test test-rust bench bench-load e2e wasm-size lint fmt clean
 
 help:
 	@echo "make run    serve Consort on SQLite at http://127.0.0.1:3000"
@@ -60,8 +60,13 @@ system-packages:
 ## Build and run -----------------------------------------------------------
 
 # --split: lazily loaded routes and the invite dialog become separate WASM chunks.
+# The split manifest becomes route-chunks.json: Consort sends each lazy route's
+# chunks as a Link header (src/pages/preloads.rs); under its old name Leptos
+# would also put them in the HTML, on some renders only.
 build: setup
 	cargo leptos build --release --split
+	@if [ -f target/site/pkg/__wasm_split_manifest.json ]; then \
+		mv -f target/site/pkg/__wasm_split_manifest.json target/site/pkg/route-chunks.json; fi
 
 run: build
 	@echo "Consort on SQLite (data/consort.db): http://127.0.0.1:3000 — mail goes to http://127.0.0.1:3000/dev/mailbox"
@@ -88,6 +93,14 @@ test-rust:
 bench:
 	@$(LEPTOS_ENV) cargo test --release --no-default-features --features ssr --test integration \
 		ten_thousand -- --nocapture --test-threads 1 2>&1 | grep -oE "benchmark:.*|test result.*|panicked.*|FAILED.*"
+
+# The load benchmark (not part of `make test`): a release server on a seeded
+# organization of 10,001 members driven by wrk; prints the README's table.
+bench-load: build
+	@command -v wrk >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] && echo "" || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+	$(LEPTOS_ENV) cargo test --release --no-default-features --features ssr --no-run
+	$(LEPTOS_ENV) scripts/bench-load.sh
 
 e2e:
 	end2end/run.sh sqlite

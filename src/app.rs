@@ -17,7 +17,10 @@ use leptos_router::{Lazy, SsrMode, path};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    set_page_security_policy();
+    {
+        set_page_security_policy();
+        crate::pages::preloads::provide(&options);
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -19,6 +19,11 @@ pub struct Config {
     #[arg(long, env = "CONSORT_LISTEN")]
     pub listen: Option<SocketAddr>,
 
+    /// Serve Prometheus metrics at http://<this address>/metrics (for example
+    /// 127.0.0.1:9100). Unset: no metrics are served. Never the public listen address.
+    #[arg(long, env = "CONSORT_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+
     /// The address people use to reach Consort; links in emails start with it.
     /// Defaults to http://<listen address>. Cookies are marked Secure when it is https.
     #[arg(long, env = "CONSORT_PUBLIC_URL")]

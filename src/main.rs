@@ -73,6 +73,23 @@ async fn serve(config: consort::config::Config) -> Result<(), String> {
     );
     consort::auth::session::spawn_cleanup(db.clone());
 
+    if let Some(address) = state.config.metrics_listen {
+        if address == listen {
+            return Err(format!(
+                "CONSORT_METRICS_LISTEN ({address}) must differ from the listen address"
+            ));
+        }
+        let metrics = tokio::net::TcpListener::bind(address)
+            .await
+            .map_err(|e| format!("cannot listen for metrics on {address}: {e}"))?;
+        tracing::info!("metrics at http://{address}/metrics");
+        let router = web::metrics::router(state.clone());
+        tokio::spawn(async move {
+            if let Err(error) = axum::serve(metrics, router).await {
+                tracing::error!(%error, "the metrics listener stopped");
+            }
+        });
+    }
     let app = web::router::router(state, dev_mailbox);
     let listener = tokio::net::TcpListener::bind(listen)
         .await

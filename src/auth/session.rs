@@ -152,6 +152,8 @@ pub fn spawn_cleanup(db: Db) -> tokio::task::JoinHandle<()> {
                 ),
                 ("expired sign-up links", db::signups::prune(&db, now).await),
             ];
+            metrics::gauge!("consort_job_last_run_timestamp_seconds", "job" => "cleanup")
+                .set(now.timestamp() as f64);
             for (what, result) in results {
                 match result {
                     Ok(n) if n > 0 => tracing::info!(removed = n, "{what} removed"),

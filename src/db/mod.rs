@@ -65,7 +65,26 @@ pub enum ConnectError {
 
 pub const DEFAULT_SQLITE_DIR: &str = "data";
 
+/// The connection pool at one moment.
+#[derive(Clone, Copy, Debug)]
+pub struct PoolStatus {
+    pub in_use: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
 impl Db {
+    pub fn pool_status(&self) -> PoolStatus {
+        on_db!(self, pool => {
+            let idle = pool.num_idle() as u32;
+            PoolStatus {
+                in_use: pool.size().saturating_sub(idle),
+                idle,
+                max: pool.options().get_max_connections(),
+            }
+        })
+    }
+
     /// Opens (creating an SQLite file if missing) and migrates.
     pub async fn connect(url: &str) -> Result<Db, ConnectError> {
         let db = if let Some(path) = url

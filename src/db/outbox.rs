@@ -99,3 +99,21 @@ pub async fn find(db: &Db, id: Uuid) -> Result<Option<MailRow>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM outbox WHERE id = $1");
     on_db!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)
 }
+
+/// Mail not yet sent: how much, since when, and how late the earliest due one is.
+#[derive(Clone, Copy, Debug, Default, sqlx::FromRow)]
+pub struct Backlog {
+    pub waiting: i64,
+    pub oldest_created_at: Option<DateTime<Utc>>,
+    /// The earliest `next_attempt_at` that has come (none when nothing is due).
+    pub earliest_due_at: Option<DateTime<Utc>>,
+}
+
+/// The backlog, by the `outbox_due` index (status first).
+pub async fn backlog(db: &Db, now: DateTime<Utc>) -> Result<Backlog, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(
+        "SELECT COUNT(*) AS waiting, MIN(created_at) AS oldest_created_at,
+                MIN(CASE WHEN next_attempt_at <= $1 THEN next_attempt_at END) AS earliest_due_at
+         FROM outbox WHERE status IN ('queued', 'sending')",
+    ).bind(now).fetch_one(pool).await)
+}

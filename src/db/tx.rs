@@ -32,11 +32,20 @@ impl Db {
     /// Starts a change. On SQLite the write lock is taken at once (`BEGIN
     /// IMMEDIATE`), so a transaction that reads before it writes never fails to
     /// upgrade; writers queue on the busy timeout instead.
+    /// How many changes wait to begin, and how long each waited, are metrics
+    /// (`consort_db_changes_waiting`, `consort_db_change_wait_seconds`).
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
-        })
+        let waiting = metrics::gauge!("consort_db_changes_waiting");
+        waiting.increment(1);
+        let started = std::time::Instant::now();
+        let tx = match self {
+            Db::Sqlite(pool) => pool.begin_with("BEGIN IMMEDIATE").await.map(Tx::Sqlite),
+            Db::Postgres(pool) => pool.begin().await.map(Tx::Postgres),
+        };
+        waiting.decrement(1);
+        metrics::histogram!("consort_db_change_wait_seconds")
+            .record(started.elapsed().as_secs_f64());
+        tx
     }
 }
 

@@ -13,6 +13,7 @@ macro_rules! lazy_page {
             }
 
             fn view(_this: Self) -> leptos::prelude::AnyView {
+                $crate::pages::preloads::preload_route(stringify!($route));
                 leptos::prelude::IntoAny::into_any($page())
             }
         }
@@ -34,6 +35,7 @@ pub mod members;
 pub mod not_found;
 pub mod org_home;
 pub mod org_layout;
+pub mod preloads;
 pub mod reset_password;
 pub mod settings;
 pub mod signup;

@@ -1,7 +1,8 @@
 //! The HTTP edge: the router, security headers, the same-origin check, the
-//! health check and the development mailbox.
+//! health check, the development mailbox and the metrics.
 
 pub mod health;
 pub mod mailbox;
+pub mod metrics;
 pub mod router;
 pub mod security;

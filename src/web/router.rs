@@ -1,6 +1,6 @@
 //! The whole HTTP surface in one place.
 
-use super::{health, mailbox, security};
+use super::{health, mailbox, metrics, security};
 use crate::app::{App, shell};
 use crate::auth::memo::RequestMemo;
 use crate::state::AppState;
@@ -49,6 +49,8 @@ pub fn router(state: AppState, dev_mailbox: bool) -> Router {
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback_service(files)
         .layer(axum::middleware::from_fn(memo_for_pages))
+        // Inside the routing, so each request is labelled by the route it matched.
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(from_fn_with_state(edge.clone(), security::same_origin))
         // Outside the Origin check: a request for another host is refused first.
         .layer(from_fn_with_state(edge.clone(), security::our_host))

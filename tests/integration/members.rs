@@ -206,14 +206,21 @@ async fn a_deactivated_member_is_refused_at_once_and_a_removed_one_keeps_nothing
             .unwrap()
             .version;
         let team = async || {
-            let shell = organizations::shell(&env.state, owner, &acme.slug).await.unwrap();
+            let shell = organizations::shell(&env.state, owner, &acme.slug)
+                .await
+                .unwrap();
             shell.organization.team_members
         };
         assert_eq!(team().await, 2, "[{}] the owner and the admin", env.backend);
         members::set_active(&env.state, &env.client(), owner, &acme.slug, user, false, v)
             .await
             .unwrap();
-        assert_eq!(team().await, 1, "[{}] a deactivated member is not counted", env.backend);
+        assert_eq!(
+            team().await,
+            1,
+            "[{}] a deactivated member is not counted",
+            env.backend
+        );
         env.assert_member_counts().await;
         // The same session, opened before: refused, not stale data.
         assert!(

@@ -133,7 +133,7 @@ async fn rename(env: &TestEnv, user: Uuid, name: &str) {
 
 /// Adds `n` active members (partners, so none breaks the one-team rule) to the
 /// organization, straight in the database.
-async fn seed_members(env: &TestEnv, slug: &str, n: usize) {
+pub async fn seed_members(env: &TestEnv, slug: &str, n: usize) {
     let org = consort::db::organizations::find_by_slug(env.db(), slug)
         .await
         .unwrap()

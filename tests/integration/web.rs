@@ -607,3 +607,71 @@ async fn organization_pages_that_fail_carry_the_errors_status() {
     })
     .await;
 }
+
+/// A lazy page names its WebAssembly chunks in one `Link` header, the same on
+/// every render, and its HTML carries no preload of its own (Leptos's hints
+/// came on some renders only).
+#[tokio::test]
+async fn a_lazy_page_preloads_its_chunks_the_same_on_every_render() {
+    on_each_backend(async |env| {
+        let owner = env
+            .sign_up("Pia Preload", "pia@example.com", "Preload Co")
+            .await;
+        let slug = owner
+            .landing
+            .trim_start_matches("/o/")
+            .split('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        let site = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+        std::fs::write(
+            site.path().join("pkg").join(consort::pages::preloads::FILE),
+            r#"{"__members_route_view_42":["chunk_3","chunk_5"],"dialog_42":["chunk_8"]}"#,
+        )
+        .unwrap();
+        let mut state = env.state.clone();
+        state.leptos_options.site_root = site.path().to_str().unwrap().into();
+        let mut renders = std::collections::HashSet::new();
+        for _ in 0..6 {
+            let request = Request::get(format!("/o/{slug}/members"))
+                .header(header::HOST, "localhost:3000")
+                .header(header::ACCEPT, "text/html")
+                .header(header::COOKIE, format!("consort_session={}", owner.token))
+                .body(Body::empty())
+                .unwrap();
+            let response = router(state.clone(), false).oneshot(request).await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            let link = response.headers()[header::LINK]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            let body = to_bytes(response.into_body(), 1 << 22).await.unwrap();
+            let html = String::from_utf8_lossy(&body);
+            assert!(
+                !html.contains("chunk_") && !html.contains("__wasm_split"),
+                "[{}] no chunk preload in the HTML: {html}",
+                env.backend
+            );
+            renders.insert((link, body.len()));
+        }
+        assert_eq!(
+            renders.len(),
+            1,
+            "[{}] every render the same: {renders:?}",
+            env.backend
+        );
+        let (link, _) = renders.into_iter().next().unwrap();
+        assert!(
+            link.contains("</pkg/chunk_3.wasm>; rel=preload; as=fetch"),
+            "{link}"
+        );
+        assert!(link.contains("</pkg/chunk_5.wasm>"), "{link}");
+        assert!(
+            !link.contains("chunk_8"),
+            "the invite dialog loads when opened: {link}"
+        );
+    })
+    .await;
+}
