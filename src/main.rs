@@ -74,6 +74,8 @@ async fn serve(config: consort::config::Config) -> Result<(), String> {
     consort::auth::session::spawn_cleanup(db.clone());
 
     if let Some(address) = state.config.metrics_listen {
+        // The recorder first, so nothing measured from here on is lost.
+        web::metrics::handle();
         if address == listen {
             return Err(format!(
                 "CONSORT_METRICS_LISTEN ({address}) must differ from the listen address"

@@ -97,13 +97,7 @@ async fn the_members_page_reads_each_thing_once_and_writes_nothing() {
         let owner = env
             .sign_up("Ola Owner", "ola@example.com", "Statements Ltd")
             .await;
-        let slug = owner
-            .landing
-            .trim_start_matches("/o/")
-            .split('/')
-            .next()
-            .unwrap()
-            .to_owned();
+        let slug = common::slug_of(&owner);
         let path = format!("/o/{slug}/members");
 
         let (statements, html) = statements_of(env, &path, &owner.token).await;

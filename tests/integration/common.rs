@@ -235,6 +235,12 @@ pub async fn postgres(server_url: &str) -> TestEnv {
     }
 }
 
+/// The organization slug of a sign-up's landing page (`/o/{slug}`).
+pub fn slug_of(signed: &SignedIn) -> String {
+    let slug = signed.landing.trim_start_matches("/o/");
+    slug.split('/').next().unwrap_or(slug).to_owned()
+}
+
 /// Runs `test` on SQLite, then on PostgreSQL when configured.
 pub async fn on_each_backend(test: impl AsyncFn(&TestEnv)) {
     let env = sqlite().await;

@@ -23,13 +23,7 @@ async fn load_seed() {
     let owner = env
         .sign_up("Olive Owner", "owner@load.test", "Load Test")
         .await;
-    let slug = owner
-        .landing
-        .trim_start_matches("/o/")
-        .split('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let slug = common::slug_of(&owner);
     crate::members_list::seed_members(&env, &slug, 10_000).await;
     let source = InviteSource::Rows(vec![DraftRow {
         input: "@@EMAIL@@".into(),

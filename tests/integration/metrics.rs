@@ -38,9 +38,11 @@ fn sample(text: &str, series: &str) -> f64 {
 
 #[tokio::test]
 async fn metrics_count_requests_by_route_and_report_the_pool_and_outbox() {
+    // Installed before anything is measured, as the server does at start-up.
+    metrics::handle();
     on_each_backend(async |env| {
         let owner = env.sign_up("Mia Metrics", "mia@example.com", "Metrics Co").await;
-        let slug = owner.landing.trim_start_matches("/o/").split('/').next().unwrap().to_owned();
+        let slug = crate::common::slug_of(&owner);
         let members = r#"consort_http_requests_total{route="/o/{slug}/members",method="GET",status="200"}"#;
         let before = sample(&scrape(env).await, members);
         let app = router(env.state.clone(), false);

@@ -617,13 +617,7 @@ async fn a_lazy_page_preloads_its_chunks_the_same_on_every_render() {
         let owner = env
             .sign_up("Pia Preload", "pia@example.com", "Preload Co")
             .await;
-        let slug = owner
-            .landing
-            .trim_start_matches("/o/")
-            .split('/')
-            .next()
-            .unwrap()
-            .to_owned();
+        let slug = crate::common::slug_of(&owner);
         let site = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(site.path().join("pkg")).unwrap();
         std::fs::write(
