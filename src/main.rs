@@ -76,6 +76,7 @@ async fn serve(config: consort::config::Config) -> Result<(), String> {
     if let Some(address) = state.config.metrics_listen {
         // The recorder first, so nothing measured from here on is lost.
         web::metrics::handle();
+        web::metrics::spawn_upkeep();
         if address == listen {
             return Err(format!(
                 "CONSORT_METRICS_LISTEN ({address}) must differ from the listen address"

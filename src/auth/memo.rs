@@ -55,6 +55,19 @@ impl RequestMemo {
     }
 }
 
+/// The session `token` belongs to: from the memo when the request has one.
+pub async fn session(
+    memo: Option<&RequestMemo>,
+    db: &Db,
+    token: &str,
+    timeouts: Timeouts,
+) -> Result<Option<Session>, sqlx::Error> {
+    match memo {
+        Some(memo) => memo.session(db, token, timeouts).await,
+        None => session::resolve(db, token, timeouts).await,
+    }
+}
+
 /// The organization at `slug` and `user_id`'s membership in it: from the memo
 /// when the request has one.
 pub async fn visit(

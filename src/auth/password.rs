@@ -145,6 +145,25 @@ fn memory_for<'b>(blocks: &'b mut Vec<Block>, params: &Params) -> &'b mut [Block
     &mut blocks[..params.block_count()]
 }
 
+/// `password` hashed with `salt` by `argon2` into `out`, in `blocks`.
+fn hash_into(
+    blocks: &mut Vec<Block>,
+    argon2: &Argon2<'_>,
+    password: &[u8],
+    salt: Salt<'_>,
+    out: &mut [u8],
+) -> Result<(), argon2::password_hash::Error> {
+    let mut salt_bytes = [0u8; Salt::MAX_LENGTH];
+    let salt_bytes = salt.decode_b64(&mut salt_bytes)?;
+    argon2.hash_password_into_with_memory(
+        password,
+        salt_bytes,
+        out,
+        memory_for(blocks, argon2.params()),
+    )?;
+    Ok(())
+}
+
 /// The PHC string of `password` hashed with `salt` at our parameters, in `blocks`.
 fn hash_with(
     blocks: &mut Vec<Block>,
@@ -152,15 +171,8 @@ fn hash_with(
     salt: Salt<'_>,
 ) -> Result<String, argon2::password_hash::Error> {
     let argon2 = argon2();
-    let mut salt_bytes = [0u8; Salt::MAX_LENGTH];
-    let salt_bytes = salt.decode_b64(&mut salt_bytes)?;
     let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
-    argon2.hash_password_into_with_memory(
-        password,
-        salt_bytes,
-        &mut out,
-        memory_for(blocks, argon2.params()),
-    )?;
+    hash_into(blocks, &argon2, password, salt, &mut out)?;
     let hash = PasswordHash {
         algorithm: Algorithm::Argon2id.ident(),
         version: Some(Version::V0x13.into()),
@@ -187,16 +199,9 @@ fn verify_with(blocks: &mut Vec<Block>, password: &[u8], stored: &str) -> bool {
         let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
             return Ok(false);
         };
-        let mut salt_bytes = [0u8; Salt::MAX_LENGTH];
-        let salt_bytes = salt.decode_b64(&mut salt_bytes)?;
-        let argon2 = Argon2::new(algorithm, version, params.clone());
+        let argon2 = Argon2::new(algorithm, version, params);
         let mut out = vec![0u8; expected.len()];
-        argon2.hash_password_into_with_memory(
-            password,
-            salt_bytes,
-            &mut out,
-            memory_for(blocks, &params),
-        )?;
+        hash_into(blocks, &argon2, password, salt, &mut out)?;
         // `Output`'s equality is constant-time.
         Ok(Output::new(&out)? == expected)
     };

@@ -201,19 +201,6 @@ pub async fn visit(
     }))
 }
 
-/// The user's membership in one organization, whatever its status.
-pub async fn membership(
-    db: &Db,
-    organization_id: Uuid,
-    user_id: Uuid,
-) -> Result<Option<MembershipFacts>, sqlx::Error> {
-    let row: Option<MembershipRow> = on_db!(db, pool => sqlx::query_as(
-        "SELECT id, organization_id, kind, role, status, modules, all_sub_accounts FROM memberships
-         WHERE organization_id = $1 AND user_id = $2",
-    ).bind(organization_id).bind(user_id).fetch_optional(pool).await)?;
-    Ok(row.map(MembershipFacts::from))
-}
-
 /// An organization the user belongs to, as listed in the organization switcher.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct UserOrganizationRow {

@@ -32,6 +32,7 @@ impl Db {
     /// Starts a change. On SQLite the write lock is taken at once (`BEGIN
     /// IMMEDIATE`), so a transaction that reads before it writes never fails to
     /// upgrade; writers queue on the busy timeout instead.
+    ///
     /// How many changes wait to begin, and how long each waited, are metrics
     /// (`consort_db_changes_waiting`, `consort_db_change_wait_seconds`).
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {

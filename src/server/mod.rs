@@ -18,7 +18,7 @@ pub(crate) mod context {
     //! The request as a server function sees it.
 
     use crate::auth::client::Client;
-    use crate::auth::memo::RequestMemo;
+    use crate::auth::memo::{self, RequestMemo};
     use crate::auth::session::{self, Session};
     use crate::error::AppError;
     use crate::state::AppState;
@@ -47,10 +47,9 @@ pub(crate) mod context {
         let mut state = state;
         state.memo = parts.extensions.get::<Arc<RequestMemo>>().cloned();
         let session = match session::token_from_headers(&parts.headers) {
-            Some(token) => match &state.memo {
-                Some(memo) => memo.session(&state.db, &token, state.timeouts()).await?,
-                None => session::resolve(&state.db, &token, state.timeouts()).await?,
-            },
+            Some(token) => {
+                memo::session(state.memo.as_deref(), &state.db, &token, state.timeouts()).await?
+            }
             None => None,
         };
         Ok(Request {

@@ -45,8 +45,8 @@ pub fn handle() -> &'static PrometheusHandle {
 /// Counts every request and times it, labelled by the route that matched
 /// (`/o/{slug}/members`, `/api/list_members`): never the raw path, so a probe
 /// of random URLs cannot grow the label set. Files and unknown paths are `other`.
+/// Without an installed recorder (no `--metrics-listen`), recording is a no-op.
 pub async fn track(request: Request<Body>, next: axum::middleware::Next) -> Response {
-    handle();
     let route = request
         .extensions()
         .get::<MatchedPath>()
@@ -60,6 +60,19 @@ pub async fn track(request: Request<Body>, next: axum::middleware::Next) -> Resp
     metrics::histogram!(REQUEST_SECONDS, "route" => route, "method" => method)
         .record(started.elapsed().as_secs_f64());
     response
+}
+
+/// Folds recorded histogram samples into their buckets every few seconds, so
+/// they do not pile up between scrapes (the exporter's own upkeep task comes
+/// with features we leave off).
+pub fn spawn_upkeep() -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(5));
+        loop {
+            every.tick().await;
+            handle().run_upkeep();
+        }
+    })
 }
 
 /// The metrics listener's router: `GET /metrics`.

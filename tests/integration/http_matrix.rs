@@ -1270,11 +1270,11 @@ async fn every_endpoint_answers_exactly_the_actors_the_policy_allows() {
                     "[{b}] Ivy accepts: {}",
                     answer.body
                 );
-                let ivy =
-                    consort::db::organizations::membership(env.db(), fx.org_id, fx.ivy.user_id())
-                        .await
-                        .unwrap()
-                        .expect("Ivy is a member now");
+                let ivy = consort::auth::memo::visit(None, env.db(), &fx.slug, fx.ivy.user_id())
+                    .await
+                    .unwrap()
+                    .and_then(|visit| visit.membership)
+                    .expect("Ivy is a member now");
                 assert_eq!(ivy.kind, MembershipKind::Partner, "[{b}]");
             }
         }
