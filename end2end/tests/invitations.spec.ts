@@ -122,7 +122,7 @@ test('upload a CSV with good and bad rows, read the report, send the valid part'
   await expect(download).toHaveAttribute('href', /^data:text\/csv/);
   const href = (await download.getAttribute('href'))!;
   const reportCsv = decodeURIComponent(href.slice(href.indexOf(',') + 1));
-  expect(reportCsv.split('\n')[0]).toBe('row,email,role,outcome,details');
+  expect(reportCsv.split('\n')[0]).toBe('row,email,kind,role,outcome,details');
   expect(reportCsv).toContain(`2,${admin},admin,Will be invited,An invitation will be sent.`);
   expect(reportCsv).toContain(`3,${user},user,Will be invited`);
   expect(reportCsv).toContain(`6,${disposable},user,Disposable address`);

@@ -7,7 +7,8 @@ use crate::components::error_panel::encode_component;
 use crate::components::form::toggle_in;
 use crate::domain::address_list;
 use crate::domain::invitation::{
-    CheckReport, DraftRow, InviteOptions, InviteSource, MAX_CSV_BYTES, Outcome, SendResult,
+    CheckReport, CsvSource, DraftRow, InviteOptions, InviteSource, MAX_CSV_BYTES, Outcome,
+    SendResult,
 };
 use crate::domain::module::Module;
 use crate::domain::role::{MembershipKind, Role};
@@ -24,6 +25,7 @@ struct Chip {
     key: usize,
     input: String,
     email: Result<String, String>,
+    kind: MembershipKind,
     role: Role,
 }
 
@@ -45,6 +47,8 @@ struct Draft {
     all_sub_accounts: RwSignal<bool>,
     sub_accounts: RwSignal<Vec<Uuid>>,
     csv: RwSignal<Option<(String, String)>>,
+    /// CSV rows switched to partner after a check.
+    csv_partner_rows: RwSignal<Vec<usize>>,
     step: RwSignal<Step>,
     report: RwSignal<Option<CheckReport>>,
     sent: RwSignal<Option<SendResult>>,
@@ -53,15 +57,16 @@ struct Draft {
 }
 
 impl Draft {
-    fn new() -> Draft {
+    fn new(kind: MembershipKind) -> Draft {
         Draft {
             chips: RwSignal::new(vec![]),
             next_key: StoredValue::new(0),
-            kind: RwSignal::new(MembershipKind::Team),
+            kind: RwSignal::new(kind),
             modules: RwSignal::new(vec![]),
             all_sub_accounts: RwSignal::new(true),
             sub_accounts: RwSignal::new(vec![]),
             csv: RwSignal::new(None),
+            csv_partner_rows: RwSignal::new(vec![]),
             step: RwSignal::new(Step::Addresses),
             report: RwSignal::new(None),
             sent: RwSignal::new(None),
@@ -76,6 +81,7 @@ impl Draft {
         if entries.is_empty() {
             return;
         }
+        let kind = self.kind.get_untracked();
         self.chips.update(|chips| {
             for entry in entries {
                 let key = self.next_key.get_value();
@@ -87,6 +93,7 @@ impl Draft {
                         .email
                         .map(|e| e.to_string())
                         .map_err(|e| e.message().to_string()),
+                    kind,
                     role: Role::User,
                 });
             }
@@ -97,7 +104,11 @@ impl Draft {
 
     fn source(&self) -> InviteSource {
         if let Some((_, text)) = self.csv.get_untracked() {
-            return InviteSource::Csv(text);
+            return InviteSource::Csv(CsvSource {
+                text,
+                kind: self.kind.get_untracked(),
+                partner_rows: self.csv_partner_rows.get_untracked(),
+            });
         }
         let modules = self.modules.get_untracked();
         let sub_accounts =
@@ -108,12 +119,33 @@ impl Draft {
                 .into_iter()
                 .map(|chip| DraftRow {
                     input: chip.input,
+                    kind: chip.kind,
                     role: chip.role,
                     modules: modules.clone(),
                     sub_accounts: sub_accounts.clone(),
                 })
                 .collect(),
         )
+    }
+
+    /// Every address becomes a team member or a partner.
+    fn set_kind(&self, kind: MembershipKind) {
+        self.kind.set(kind);
+        self.chips
+            .update(|chips| chips.iter_mut().for_each(|c| c.kind = kind));
+    }
+
+    /// After a check: the address of report row `row` becomes a partner.
+    fn make_partner(&self, row: usize) {
+        if self.csv.with_untracked(Option::is_some) {
+            self.csv_partner_rows.update(|rows| rows.push(row));
+        } else {
+            self.chips.update(|chips| {
+                if let Some(chip) = row.checked_sub(1).and_then(|i| chips.get_mut(i)) {
+                    chip.kind = MembershipKind::Partner;
+                }
+            });
+        }
     }
 
     fn fail(&self, error: AppError) {
@@ -126,19 +158,23 @@ impl Draft {
     }
 }
 
-/// The "Invite users" button and its dialog. `on_sent` runs after invitations were stored.
+/// The "Invite users" and "Invite partner" buttons and their dialog, opened with
+/// team members or partners chosen. `on_sent` runs after invitations were stored.
 #[component]
 pub fn InviteUsers(#[prop(into)] slug: Signal<String>, on_sent: Callback<()>) -> impl IntoView {
-    let open = RwSignal::new(false);
+    let open = RwSignal::new(None::<MembershipKind>);
     view! {
-        <button type="button" class="button button-primary" aria-haspopup="dialog" on:click=move |_| open.set(true)>
-            "Invite users"
-        </button>
-        {move || open.get().then(|| {
+        <div class="actions">
+            <button type="button" class="button" aria-haspopup="dialog"
+                on:click=move |_| open.set(Some(MembershipKind::Partner))>"Invite partner"</button>
+            <button type="button" class="button button-primary" aria-haspopup="dialog"
+                on:click=move |_| open.set(Some(MembershipKind::Team))>"Invite users"</button>
+        </div>
+        {move || open.get().map(|kind| {
             let slug = slug.get_untracked();
             view! {
                 <Suspense fallback=|| view! { <p class="loading" role="status">"Opening…"</p> }>
-                    {Suspend::new(async move { dialog(slug, open, on_sent).await })}
+                    {Suspend::new(async move { dialog(slug, kind, open, on_sent).await })}
                 </Suspense>
             }
         })}
@@ -147,16 +183,30 @@ pub fn InviteUsers(#[prop(into)] slug: Signal<String>, on_sent: Callback<()>) ->
 
 /// The dialog's code is a separate WebAssembly chunk, loaded when it first opens.
 #[lazy]
-fn dialog(slug: String, open: RwSignal<bool>, on_sent: Callback<()>) -> AnyView {
-    view! { <InviteDialog slug open on_sent /> }.into_any()
+fn dialog(
+    slug: String,
+    kind: MembershipKind,
+    open: RwSignal<Option<MembershipKind>>,
+    on_sent: Callback<()>,
+) -> AnyView {
+    view! { <InviteDialog slug kind open on_sent /> }.into_any()
 }
 
 #[component]
-fn InviteDialog(slug: String, open: RwSignal<bool>, on_sent: Callback<()>) -> impl IntoView {
-    let draft = Draft::new();
+fn InviteDialog(
+    slug: String,
+    kind: MembershipKind,
+    open: RwSignal<Option<MembershipKind>>,
+    on_sent: Callback<()>,
+) -> impl IntoView {
+    let draft = Draft::new(kind);
     provide_context(draft);
     let options = Resource::new(move || slug.clone(), load_invite_options);
-    let close = move || open.set(false);
+    let close = move || open.set(None);
+    let title = match kind {
+        MembershipKind::Team => "Invite users",
+        MembershipKind::Partner => "Invite partners",
+    };
     view! {
         <div class="dialog-backdrop">
             <div
@@ -171,7 +221,7 @@ fn InviteDialog(slug: String, open: RwSignal<bool>, on_sent: Callback<()>) -> im
                 }
             >
                 <header class="dialog-head">
-                    <h2 id="invite-title">"Invite users"</h2>
+                    <h2 id="invite-title">{title}</h2>
                     <button type="button" class="icon-button" aria-label="Close" on:click=move |_| close()>"×"</button>
                 </header>
                 <Steps step=draft.step />
@@ -223,7 +273,7 @@ fn DialogBody(draft: Draft, options: InviteOptions, on_sent: Callback<()>) -> im
 /// Runs the server check and moves to the review step.
 fn run_check(draft: Draft, slug: String) {
     let rows = match draft.source() {
-        InviteSource::Csv(text) => text.lines().count().saturating_sub(1),
+        InviteSource::Csv(csv) => csv.text.lines().count().saturating_sub(1),
         InviteSource::Rows(rows) => rows.len(),
     };
     draft.busy.set(Some(format!(
@@ -287,9 +337,9 @@ fn Addresses(draft: Draft, roles: Vec<Role>) -> impl IntoView {
         <fieldset class="kind-choice">
             <legend>"Invite as"</legend>
             <label><input type="radio" name="kind" checked=move || draft.kind.get() == MembershipKind::Team
-                on:change=move |_| draft.kind.set(MembershipKind::Team) />" Team members"</label>
+                on:change=move |_| draft.set_kind(MembershipKind::Team) />" Team members"</label>
             <label><input type="radio" name="kind" checked=move || draft.kind.get() == MembershipKind::Partner
-                on:change=move |_| draft.kind.set(MembershipKind::Partner) />" Partners (they can belong to several organizations)"</label>
+                on:change=move |_| draft.set_kind(MembershipKind::Partner) />" Partners (they can belong to several organizations)"</label>
         </fieldset>
         <div class="field">
             <label for="invite-addresses">"Email addresses"</label>
@@ -310,7 +360,7 @@ fn Addresses(draft: Draft, roles: Vec<Role>) -> impl IntoView {
             ></textarea>
         </div>
         <ul class="chips" aria-label="Addresses to invite">
-            <For each=move || draft.chips.get() key=|chip| (chip.key, chip.role) let:chip>
+            <For each=move || draft.chips.get() key=|chip| (chip.key, chip.role, chip.kind) let:chip>
                 <ChipView chip draft roles=roles.get_value() />
             </For>
         </ul>
@@ -320,7 +370,7 @@ fn Addresses(draft: Draft, roles: Vec<Role>) -> impl IntoView {
             <input id="invite-csv" class="visually-hidden" type="file" accept=".csv,text/csv"
                 on:change=move |ev| read_csv(ev, draft, slug.clone()) />
             <a class="link" href="/sample-invitations.csv" download="sample-invitations.csv">"Sample CSV"</a>
-            <span class="muted">" Columns: email, role, modules, sub_accounts (1 MB, 10,000 rows at most)."</span>
+            <span class="muted">" Columns: email, role, modules, sub_accounts, kind (1 MB, 10,000 rows at most)."</span>
         </div>
         <footer class="dialog-foot">
             <button type="button" class="button" disabled=move || !chips_ok()
@@ -350,6 +400,7 @@ fn ChipView(chip: Chip, draft: Draft, roles: Vec<Role>) -> impl IntoView {
     view! {
         <li class="chip" class:chip-invalid=invalid>
             <span class="chip-address">{label}</span>
+            {(chip.kind == MembershipKind::Partner).then(|| view! { <span class="badge">"Partner"</span> })}
             <select aria-label=role_label on:change=set_role>
                 {roles.into_iter().map(|r| view! {
                     <option value=r.as_str() selected=r == chip.role>{r.label()}</option>
@@ -412,7 +463,7 @@ fn Review(draft: Draft, on_sent: Callback<()>) -> impl IntoView {
         )));
         draft.error.set(None);
         leptos::task::spawn_local(async move {
-            match send_invitations(slug, draft.kind.get_untracked(), draft.source()).await {
+            match send_invitations(slug, draft.source()).await {
                 Ok(result) => {
                     draft.report.set(Some(result.report.clone()));
                     draft.sent.set(Some(result));
@@ -426,6 +477,7 @@ fn Review(draft: Draft, on_sent: Callback<()>) -> impl IntoView {
     };
     let back = move |_| {
         draft.csv.set(None);
+        draft.csv_partner_rows.set(vec![]);
         draft.step.set(Step::Addresses);
     };
     view! {
@@ -461,13 +513,24 @@ fn ReportTable() -> impl IntoView {
                             <tr class:row-ok=ok class:row-skipped=!ok>
                                 <td>{row.row}</td>
                                 <td>{row.email.clone().unwrap_or(row.input.clone())}</td>
-                                <td>{row.role.map(|r| r.label()).unwrap_or("—")}</td>
+                                <td>{row.role.map(|r| r.label()).unwrap_or("—")}{(row.kind == Some(MembershipKind::Partner)).then_some(" · partner")}</td>
                                 <td>
                                     <strong>{row.outcome.label()}</strong><br /><span class="muted">{row.outcome.explain()}</span>
                                     {match row.outcome {
                                         Outcome::AlreadyInvited { invitation_id } => Some(view! {
                                             <ResendOffer slug=slug.get_value() id=invitation_id email=row.email.clone().unwrap_or_default() />
-                                        }),
+                                        }.into_any()),
+                                        Outcome::TeamElsewhere if draft.step.get_untracked() == Step::Review => {
+                                            let number = row.row;
+                                            let label = format!("Invite {} as a partner instead", row.email.clone().unwrap_or_default());
+                                            Some(view! {
+                                                <button type="button" class="link-button" aria-label=label
+                                                    on:click=move |_| {
+                                                        draft.make_partner(number);
+                                                        run_check(draft, slug.get_value());
+                                                    }>"Invite as partner instead"</button>
+                                            }.into_any())
+                                        }
                                         _ => None,
                                     }}
                                 </td>
@@ -572,6 +635,7 @@ fn read_csv(ev: leptos::ev::Event, draft: Draft, slug: String) {
             match text {
                 Some(text) => {
                     draft.csv.set(Some((name, text)));
+                    draft.csv_partner_rows.set(vec![]);
                     run_check(draft, slug);
                 }
                 None => draft.fail(AppError::field("csv", "The file could not be read.")),

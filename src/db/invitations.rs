@@ -21,6 +21,7 @@ use uuid::Uuid;
 pub struct NewInvitation {
     pub email: String,
     pub email_key: String,
+    pub kind: MembershipKind,
     pub role: Role,
     pub modules: String,
     /// `None`: every sub-account.
@@ -35,7 +36,6 @@ pub struct NewInvitation {
 pub struct Batch<'a> {
     pub organization_id: Uuid,
     pub inviter_user_id: Uuid,
-    pub kind: MembershipKind,
     pub expires_at: DateTime<Utc>,
     pub ip: Option<&'a str>,
 }
@@ -80,7 +80,7 @@ pub async fn store_batch(
             );
             inv.push_values(rows.iter().zip(ids), |mut b, (row, (id, mail_id))| {
                 b.push_bind(*id).push_bind(batch.organization_id).push_bind(&row.email)
-                    .push_bind(&row.email_key).push_bind(batch.kind).push_bind(row.role)
+                    .push_bind(&row.email_key).push_bind(row.kind).push_bind(row.role)
                     .push_bind(&row.modules).push_bind(row.sub_accounts.is_none())
                     .push_bind(batch.inviter_user_id).push_bind(&row.token_hash).push_bind(InvitationStatus::Pending)
                     .push_bind(*mail_id).push_bind(1_i64).push_bind(at).push_bind(batch.expires_at).push_bind(at);
@@ -103,7 +103,7 @@ pub async fn store_batch(
             );
             audit.push_values(rows.iter().zip(ids), |mut b, (row, (id, _))| {
                 let details = serde_json::json!({
-                    "invitation_id": id, "role": row.role, "kind": batch.kind, "modules": row.modules,
+                    "invitation_id": id, "role": row.role, "kind": row.kind, "modules": row.modules,
                     "sub_accounts": row.sub_accounts,
                 }).to_string();
                 b.push_bind(new_id()).push_bind(batch.organization_id).push_bind(batch.inviter_user_id)

@@ -30,6 +30,8 @@ pub struct MemberRow {
 /// Which members a list shows, in which order.
 pub struct ListFilter<'a> {
     pub status: MemberStatus,
+    /// Team members or partners only; both when `None`.
+    pub kind: Option<MembershipKind>,
     pub search: &'a str,
     pub sort: MemberSort,
     pub descending: bool,
@@ -59,11 +61,11 @@ pub async fn list(
     // sub-account scope counts the rows that pass.
     let counted = filter.search.trim().is_empty() && filter.scope.is_none();
     let kept = if counted {
-        Some(
-            super::organizations::member_counts(db, organization_id)
-                .await?
-                .with_status(filter.status),
-        )
+        let counts = super::organizations::member_counts(db, organization_id).await?;
+        Some(match filter.kind {
+            Some(kind) => counts.of(filter.status, kind),
+            None => counts.with_status(filter.status),
+        })
     } else {
         None
     };
@@ -103,12 +105,16 @@ fn push_filter<'a, DB: Database>(
     Uuid: Encode<'a, DB> + Type<DB>,
     String: Encode<'a, DB> + Type<DB>,
     MemberStatus: Encode<'a, DB> + Type<DB>,
+    MembershipKind: Encode<'a, DB> + Type<DB>,
 {
     query
         .push("organization_id = ")
         .push_bind(organization_id)
         .push(" AND status = ")
         .push_bind(filter.status);
+    if let Some(kind) = filter.kind {
+        query.push(" AND kind = ").push_bind(kind);
+    }
     if !filter.search.trim().is_empty() {
         query
             .push(" AND (email_key LIKE ")
@@ -237,6 +243,8 @@ pub enum Change<'a> {
         sub_accounts: Option<&'a [Uuid]>,
     },
     Status(MemberStatus),
+    /// Team member or partner; the seat history follows.
+    Kind(MembershipKind),
     Remove,
 }
 
@@ -248,6 +256,9 @@ pub enum ChangeError {
     /// The change would leave the organization without an active owner.
     #[error("the last active owner")]
     LastOwner,
+    /// Made a team member while a team member of another organization.
+    #[error("a team member of another organization")]
+    TeamElsewhere,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -298,6 +309,25 @@ pub async fn change(
                         .execute(&mut *conn).await?;
                 } else {
                     sqlx::query(super::seats::CLOSE).bind(at).bind(membership_id)
+                        .execute(&mut *conn).await?;
+                }
+                n
+            }
+            Change::Kind(kind) => {
+                let n = match sqlx::query(
+                    "UPDATE memberships SET kind = $1, version = version + 1, updated_at = $2
+                     WHERE id = $3 AND organization_id = $4 AND version = $5",
+                ).bind(*kind).bind(at).bind(membership_id).bind(organization_id).bind(version)
+                .execute(&mut *conn).await {
+                    Ok(done) => done.rows_affected(),
+                    Err(e) if super::is_unique_violation(&e) => return Err(ChangeError::TeamElsewhere),
+                    Err(e) => return Err(e.into()),
+                };
+                // An active member's seat continues under the new kind.
+                let closed = sqlx::query(super::seats::CLOSE).bind(at).bind(membership_id)
+                    .execute(&mut *conn).await?.rows_affected();
+                if closed > 0 {
+                    sqlx::query(super::seats::OPEN).bind(super::new_id()).bind(at).bind(membership_id)
                         .execute(&mut *conn).await?;
                 }
                 n

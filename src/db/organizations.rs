@@ -233,9 +233,16 @@ pub struct MemberCounts {
 
 impl MemberCounts {
     pub fn with_status(&self, status: MemberStatus) -> i64 {
-        match status {
-            MemberStatus::Active => self.team_active + self.partner_active,
-            MemberStatus::Deactivated => self.team_deactivated + self.partner_deactivated,
+        self.of(status, MembershipKind::Team) + self.of(status, MembershipKind::Partner)
+    }
+
+    /// Members with `status`, of `kind`.
+    pub fn of(&self, status: MemberStatus, kind: MembershipKind) -> i64 {
+        match (status, kind) {
+            (MemberStatus::Active, MembershipKind::Team) => self.team_active,
+            (MemberStatus::Active, MembershipKind::Partner) => self.partner_active,
+            (MemberStatus::Deactivated, MembershipKind::Team) => self.team_deactivated,
+            (MemberStatus::Deactivated, MembershipKind::Partner) => self.partner_deactivated,
         }
     }
 }
@@ -268,6 +275,38 @@ pub async fn member_email_keys(
         found.extend(rows.into_iter().map(|(key,)| key));
     }
     Ok(found)
+}
+
+/// Which of the address keys `among` belong to a team member of another
+/// organization than `organization_id` (deactivated or not: the one-team rule
+/// counts every team membership). By the users' address index and the one-team index.
+pub async fn team_elsewhere(
+    db: &Db,
+    organization_id: Uuid,
+    among: &[String],
+) -> Result<std::collections::HashSet<String>, sqlx::Error> {
+    let mut found = std::collections::HashSet::new();
+    for keys in among.chunks(super::KEYS_PER_QUERY) {
+        let rows: Vec<(String,)> = on_db!(db, pool => {
+            let mut query = QueryBuilder::new(
+                "SELECT u.email_key FROM users u JOIN memberships m ON m.user_id = u.id AND m.kind = 'team'
+                 WHERE m.organization_id <> ",
+            );
+            query.push_bind(organization_id).push(" AND u.email_key IN ");
+            super::push_key_list(&mut query, keys);
+            query.build_query_as().fetch_all(pool).await
+        })?;
+        found.extend(rows.into_iter().map(|(key,)| key));
+    }
+    Ok(found)
+}
+
+/// The organization where `user_id` is a team member, if any (by the one-team index).
+pub async fn team_organization(db: &Db, user_id: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
+    let row: Option<(Uuid,)> = on_db!(db, pool => sqlx::query_as(
+        "SELECT organization_id FROM memberships WHERE user_id = $1 AND kind = 'team'",
+    ).bind(user_id).fetch_optional(pool).await)?;
+    Ok(row.map(|(id,)| id))
 }
 
 pub async fn set_invitation_lifetime(

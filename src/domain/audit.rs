@@ -27,6 +27,7 @@ pub enum AuditAction {
     SubAccountRestored,
     InvitationLifetimeChanged,
     MemberAccessChanged,
+    MemberKindChanged,
     MemberDeactivated,
     MemberReactivated,
     MemberRemoved,
@@ -38,7 +39,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 29] = [
+    pub const ALL: [AuditAction; 30] = [
         AuditAction::SignedUp,
         AuditAction::SignUpAttempted,
         AuditAction::OrganizationCreated,
@@ -60,6 +61,7 @@ impl AuditAction {
         AuditAction::SubAccountRestored,
         AuditAction::InvitationLifetimeChanged,
         AuditAction::MemberAccessChanged,
+        AuditAction::MemberKindChanged,
         AuditAction::MemberDeactivated,
         AuditAction::MemberReactivated,
         AuditAction::MemberRemoved,
@@ -93,6 +95,7 @@ impl AuditAction {
             AuditAction::SubAccountRestored => "sub_account.restored",
             AuditAction::InvitationLifetimeChanged => "organization.invitation_lifetime_changed",
             AuditAction::MemberAccessChanged => "member.access_changed",
+            AuditAction::MemberKindChanged => "member.kind_changed",
             AuditAction::MemberDeactivated => "member.deactivated",
             AuditAction::MemberReactivated => "member.reactivated",
             AuditAction::MemberRemoved => "member.removed",
@@ -128,6 +131,7 @@ impl AuditAction {
             AuditAction::SubAccountRestored => "Restored a sub-account",
             AuditAction::InvitationLifetimeChanged => "Changed the invitation lifetime",
             AuditAction::MemberAccessChanged => "Changed a member's role or permissions",
+            AuditAction::MemberKindChanged => "Made a member a partner or a team member",
             AuditAction::MemberDeactivated => "Deactivated a member",
             AuditAction::MemberReactivated => "Reactivated a member",
             AuditAction::MemberRemoved => "Removed a member",
@@ -199,13 +203,14 @@ pub struct AuditEntry {
 }
 
 /// The actions an organization's audit log records, for its filter.
-pub const ORGANIZATION_ACTIONS: [AuditAction; 19] = [
+pub const ORGANIZATION_ACTIONS: [AuditAction; 20] = [
     AuditAction::OrganizationCreated,
     AuditAction::InvitationSent,
     AuditAction::InvitationResent,
     AuditAction::InvitationCancelled,
     AuditAction::InvitationAccepted,
     AuditAction::MemberAccessChanged,
+    AuditAction::MemberKindChanged,
     AuditAction::MemberDeactivated,
     AuditAction::MemberReactivated,
     AuditAction::MemberRemoved,

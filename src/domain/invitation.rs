@@ -14,8 +14,8 @@ pub const MAX_ROWS: usize = 10_000;
 pub const MAX_CSV_BYTES: usize = 1_048_576;
 /// How often one invitation may be resent in 24 hours.
 pub const RESENDS_PER_DAY: i64 = 3;
-/// The CSV header, in order.
-pub const CSV_HEADER: [&str; 4] = ["email", "role", "modules", "sub_accounts"];
+/// The CSV header, in order (`kind` is optional: `team` or `partner`).
+pub const CSV_HEADER: [&str; 5] = ["email", "role", "modules", "sub_accounts", "kind"];
 
 /// Invitation lifetimes an organization can choose, in seconds (1 hour to 30 days).
 pub const LIFETIME_CHOICES: [i64; 9] = [
@@ -68,6 +68,8 @@ impl InvitationStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DraftRow {
     pub input: String,
+    /// Team member or partner.
+    pub kind: MembershipKind,
     pub role: Role,
     pub modules: Vec<Module>,
     /// `None`: every sub-account. `Some(ids)`: only these.
@@ -79,8 +81,29 @@ pub struct DraftRow {
 pub enum InviteSource {
     /// Addresses typed or pasted, each with its own access.
     Rows(Vec<DraftRow>),
-    /// A CSV file's text (`email,role,modules,sub_accounts`).
-    Csv(String),
+    /// A CSV file's text (`email,role,modules,sub_accounts,kind`).
+    Csv(CsvSource),
+}
+
+/// An uploaded CSV file and how to read its rows' kinds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CsvSource {
+    pub text: String,
+    /// The kind of rows whose `kind` cell is empty (or that have no such column).
+    pub kind: MembershipKind,
+    /// Rows (line numbers, as the check reports them) switched to partner in the
+    /// dialog after a check.
+    pub partner_rows: Vec<usize>,
+}
+
+impl CsvSource {
+    pub fn new(text: String, kind: MembershipKind) -> CsvSource {
+        CsvSource {
+            text,
+            kind,
+            partner_rows: Vec::new(),
+        }
+    }
 }
 
 /// The verdict on one address.
@@ -99,6 +122,9 @@ pub enum Outcome {
         invitation_id: Uuid,
     },
     Disposable,
+    /// Invited as a team member, but already a team member of another
+    /// organization: a person is a team member of one organization only.
+    TeamElsewhere,
     /// The inviter may not give this access; the message says why.
     NotAllowed(String),
 }
@@ -113,6 +139,7 @@ impl Outcome {
             Outcome::AlreadyMember => "Already a member",
             Outcome::AlreadyInvited { .. } => "Already invited",
             Outcome::Disposable => "Disposable address",
+            Outcome::TeamElsewhere => "Team member of another organization",
             Outcome::NotAllowed(_) => "Not allowed",
         }
     }
@@ -133,6 +160,10 @@ impl Outcome {
             Outcome::Disposable => {
                 "This is a disposable (throwaway) address: invite a permanent one.".into()
             }
+            Outcome::TeamElsewhere => {
+                "Team member of another organization — invite as partner instead: a person can be a team member of only one organization, and a partner of any number."
+                    .into()
+            }
         }
     }
 
@@ -149,6 +180,7 @@ pub struct CheckedRow {
     pub input: String,
     /// The address, when it is one.
     pub email: Option<String>,
+    pub kind: Option<MembershipKind>,
     pub role: Option<Role>,
     pub outcome: Outcome,
 }
@@ -170,12 +202,13 @@ impl CheckReport {
 
     /// The report as CSV (row, email, role, outcome, details), for download.
     pub fn to_csv(&self) -> String {
-        let mut out = String::from("row,email,role,outcome,details\n");
+        let mut out = String::from("row,email,kind,role,outcome,details\n");
         for row in &self.rows {
             let email = row.email.clone().unwrap_or_else(|| row.input.clone());
             let fields = [
                 row.row.to_string(),
                 email,
+                row.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
                 row.role.map(|r| r.as_str().to_string()).unwrap_or_default(),
                 row.outcome.label().to_string(),
                 row.outcome.explain(),
@@ -393,6 +426,7 @@ mod tests {
                     row: 2,
                     input: "ana@x.com".into(),
                     email: Some("ana@x.com".into()),
+                    kind: Some(MembershipKind::Partner),
                     role: Some(Role::Admin),
                     outcome: Outcome::WillInvite,
                 },
@@ -400,6 +434,7 @@ mod tests {
                     row: 3,
                     input: "=HYPERLINK(\"x\")".into(),
                     email: None,
+                    kind: None,
                     role: None,
                     outcome: Outcome::Invalid("Missing @, like a,b".into()),
                 },
@@ -407,14 +442,14 @@ mod tests {
         };
         let csv = report.to_csv();
         let lines: Vec<&str> = csv.lines().collect();
-        assert_eq!(lines[0], "row,email,role,outcome,details");
+        assert_eq!(lines[0], "row,email,kind,role,outcome,details");
         assert_eq!(
             lines[1],
-            "2,ana@x.com,admin,Will be invited,An invitation will be sent."
+            "2,ana@x.com,partner,admin,Will be invited,An invitation will be sent."
         );
         assert_eq!(
             lines[2],
-            "3,\"'=HYPERLINK(\"\"x\"\")\",,Invalid,\"Missing @, like a,b\""
+            "3,\"'=HYPERLINK(\"\"x\"\")\",,,Invalid,\"Missing @, like a,b\""
         );
         assert_eq!(report.will_invite(), 1);
         assert_eq!(report.skipped(), 1);

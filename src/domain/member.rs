@@ -62,6 +62,8 @@ impl MemberSort {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberQuery {
     pub status: MemberStatus,
+    /// Team members or partners only; both when `None`.
+    pub kind: Option<MembershipKind>,
     /// Part of the name or the address.
     pub search: String,
     pub sort: MemberSort,

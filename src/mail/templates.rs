@@ -124,6 +124,8 @@ pub enum MemberNotice {
     Reactivated,
     Removed,
     MadeOwner,
+    MadePartner,
+    MadeTeamMember,
     OrganizationDeleted,
 }
 
@@ -160,6 +162,20 @@ pub fn member_notice(
             format!("You are now an owner of {organization}"),
             format!(
                 "{actor} made you an owner of {organization} on Consort. Owners can manage everything in it, hand ownership on and delete it."
+            ),
+            Some("Open the organization"),
+        ),
+        MemberNotice::MadePartner => (
+            format!("You are now a partner of {organization}"),
+            format!(
+                "{actor} made you a partner of {organization} on Consort, with the same role and permissions. As a partner you can also be a team member of your own organization."
+            ),
+            Some("Open the organization"),
+        ),
+        MemberNotice::MadeTeamMember => (
+            format!("You are now a team member of {organization}"),
+            format!(
+                "{actor} made you a team member of {organization} on Consort, with the same role and permissions. A person is a team member of one organization only, and a partner of any number."
             ),
             Some("Open the organization"),
         ),

@@ -9,12 +9,13 @@ use crate::components::list::Outcome;
 use crate::domain::member::{AccessChange, MemberDetail};
 use crate::domain::module::Module;
 use crate::domain::policy::may_grant_role;
-use crate::domain::role::{MemberStatus, Role};
+use crate::domain::role::{MemberStatus, MembershipKind, Role};
 use crate::domain::sub_account::SubAccount;
 use crate::domain::time::date;
 use crate::error::AppError;
 use crate::server::members::{
-    load_member, remove_member, set_member_active, transfer_ownership, update_member_access,
+    change_member_kind, load_member, remove_member, set_member_active, transfer_ownership,
+    update_member_access,
 };
 use crate::server::settings::load_settings;
 use leptos::prelude::*;
@@ -142,6 +143,9 @@ fn Member(
         {(viewer == Role::Owner && !detail.is_you && active && detail.role != Role::Owner).then(|| view! {
             <OwnershipCard name=name.clone() id version slug status on_change />
         })}
+        {(!detail.is_you && viewer.rank() >= Role::Admin.rank() && (detail.role != Role::Owner || viewer == Role::Owner)).then(|| view! {
+            <KindCard name=name.clone() kind=detail.kind id version slug status on_change />
+        })}
         {(!detail.is_you).then(|| view! {
             <section class="card danger-zone" aria-labelledby="status-heading">
                 <h2 id="status-heading">"Access to the organization"</h2>
@@ -263,6 +267,55 @@ fn AccessForm(
                     {move || if pending.get() { "Saving…" } else { "Save changes" }}
                 </button>
             </form>
+        </section>
+    }
+}
+
+/// Team member or partner: admins switch one for the other, keeping the access.
+#[component]
+fn KindCard(
+    name: String,
+    kind: MembershipKind,
+    id: Uuid,
+    version: i64,
+    slug: Signal<String>,
+    status: RwSignal<Option<Result<String, String>>>,
+    on_change: Callback<()>,
+) -> impl IntoView {
+    let other = match kind {
+        MembershipKind::Team => MembershipKind::Partner,
+        MembershipKind::Partner => MembershipKind::Team,
+    };
+    let done = format!("{name} is now a {}.", other.noun());
+    let switch = Callback::new(move |_| {
+        let done = done.clone();
+        leptos::task::spawn_local(async move {
+            let result = change_member_kind(slug.get_untracked(), id, other, version).await;
+            status.set(Some(result.map(|_| done).map_err(|e| e.to_string())));
+            on_change.run(());
+        });
+    });
+    let (label, question) = match other {
+        MembershipKind::Partner => (
+            "Make partner",
+            format!(
+                "Make {name} a partner? They keep their role and permissions here, and become free to be a team member of their own organization. They are told by email."
+            ),
+        ),
+        MembershipKind::Team => (
+            "Make team member",
+            format!(
+                "Make {name} a team member? They keep their role and permissions. A person can be a team member of only one organization, so this is refused if they are one elsewhere. They are told by email."
+            ),
+        ),
+    };
+    view! {
+        <section class="card" aria-labelledby="kind-heading">
+            <h2 id="kind-heading">"Kind of membership"</h2>
+            <p class="muted">{format!("{name} is a {} of this organization. ", kind.noun())}"A team member belongs to one organization; a partner (an accountant, a designer, an agency) can belong to several."</p>
+            <div class="actions">
+                <ConfirmButton label=label name=format!("{label}: {name}") question confirm=label on_confirm=switch />
+            </div>
         </section>
     }
 }

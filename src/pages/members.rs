@@ -7,7 +7,7 @@ use crate::components::list::{ListFooter, TableWrap};
 use crate::components::member_tabs::{MembersHead, MembersTab};
 use crate::domain::member::{MemberQuery, MemberSort, MemberView};
 use crate::domain::module::Module;
-use crate::domain::role::{MemberStatus, Role};
+use crate::domain::role::{MemberStatus, MembershipKind, Role};
 use crate::domain::time::short_date;
 use crate::server::members::list_members;
 use leptos::prelude::*;
@@ -49,16 +49,18 @@ fn MemberList(status: MemberStatus) -> impl IntoView {
     let page = RwSignal::new(1_u32);
     let search = RwSignal::new(String::new());
     let sort = RwSignal::new((MemberSort::Name, false));
+    let kind = RwSignal::new(None::<MembershipKind>);
     let members = Resource::new(
         move || {
             let slug = params.read().get("slug").unwrap_or_default();
-            (slug, search.get(), sort.get(), page.get())
+            (slug, search.get(), sort.get(), kind.get(), page.get())
         },
-        move |(slug, search, (sort, descending), page)| {
+        move |(slug, search, (sort, descending), kind, page)| {
             list_members(
                 slug,
                 MemberQuery {
                     status,
+                    kind,
                     search,
                     sort,
                     descending,
@@ -100,6 +102,15 @@ fn MemberList(status: MemberStatus) -> impl IntoView {
             }>
                 {SORTS.into_iter().map(|(value, label, _, _)| view! { <option value=value>{label}</option> }).collect_view()}
             </select>
+            <label for="member-kind">"Show"</label>
+            <select id="member-kind" on:change=move |ev| {
+                kind.set(MembershipKind::parse(&event_target_value(&ev)));
+                page.set(1);
+            }>
+                <option value="">"Everyone"</option>
+                <option value=MembershipKind::Team.as_str()>"Team members"</option>
+                <option value=MembershipKind::Partner.as_str()>"Partners"</option>
+            </select>
         </form>
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading members…"</p> }>
             {move || Suspend::new(async move {
@@ -108,7 +119,9 @@ fn MemberList(status: MemberStatus) -> impl IntoView {
                     .is_ok_and(|s| s.organization.your_role.rank() >= Role::Admin.rank());
                 let slug = params.read_untracked().get("slug").unwrap_or_default();
                 match members.await {
-                    Ok(list) if list.items.is_empty() => view! { <Empty status searching=!search.get_untracked().trim().is_empty() /> }.into_any(),
+                    Ok(list) if list.items.is_empty() => view! {
+                        <Empty status kind=kind.get_untracked() searching=!search.get_untracked().trim().is_empty() />
+                    }.into_any(),
                     Ok(list) => {
                         let (total, pages) = (list.total, list.pages());
                         view! {
@@ -172,11 +185,19 @@ fn Row(m: MemberView, slug: String, can_manage: bool) -> impl IntoView {
 }
 
 #[component]
-fn Empty(status: MemberStatus, searching: bool) -> impl IntoView {
+fn Empty(status: MemberStatus, kind: Option<MembershipKind>, searching: bool) -> impl IntoView {
     let (title, hint) = match (status, searching) {
         (_, true) => (
             "No members match your search.",
             "Try part of a name or an address.",
+        ),
+        (MemberStatus::Active, false) if kind == Some(MembershipKind::Partner) => (
+            "No partners yet.",
+            "Partners are accountants, designers or agencies who work for several organizations with one login. Invite one with “Invite partner”.",
+        ),
+        (_, false) if kind.is_some() => (
+            "Nobody of this kind here.",
+            "Choose “Everyone” to see every member.",
         ),
         (MemberStatus::Active, false) => ("No active users.", "Invite people with “Invite users”."),
         (MemberStatus::Deactivated, false) => (

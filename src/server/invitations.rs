@@ -5,7 +5,6 @@ use crate::domain::invitation::{
     LinkProblem, SendResult,
 };
 use crate::domain::page::Page;
-use crate::domain::role::MembershipKind;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -28,15 +27,9 @@ pub async fn check_invitations(
 }
 
 #[server(endpoint = "send_invitations", input = Json)]
-pub async fn send_invitations(
-    slug: String,
-    kind: MembershipKind,
-    source: InviteSource,
-) -> Result<SendResult, AppError> {
-    run(|req| async move {
-        service::send(&req.state, &req.client, req.session, &slug, kind, source).await
-    })
-    .await
+pub async fn send_invitations(slug: String, source: InviteSource) -> Result<SendResult, AppError> {
+    run(|req| async move { service::send(&req.state, &req.client, req.session, &slug, source).await })
+        .await
 }
 
 #[server(endpoint = "list_invitations", input = Json)]

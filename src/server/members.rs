@@ -2,6 +2,7 @@
 
 use crate::domain::member::{AccessChange, MemberDetail, MemberQuery, MemberView};
 use crate::domain::page::Page;
+use crate::domain::role::MembershipKind;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -47,6 +48,28 @@ pub async fn set_member_active(
             &slug,
             user_id,
             active,
+            version,
+        )
+        .await
+    })
+    .await
+}
+
+#[server(endpoint = "change_member_kind")]
+pub async fn change_member_kind(
+    slug: String,
+    user_id: Uuid,
+    kind: MembershipKind,
+    version: i64,
+) -> Result<(), AppError> {
+    run(|req| async move {
+        service::change_kind(
+            &req.state,
+            &req.client,
+            req.session,
+            &slug,
+            user_id,
+            kind,
             version,
         )
         .await

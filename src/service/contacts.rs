@@ -22,6 +22,7 @@ pub async fn list(
     let page = page.max(1);
     let filter = db::members::ListFilter {
         status: MemberStatus::Active,
+        kind: None,
         search,
         sort: MemberSort::Name,
         descending: false,

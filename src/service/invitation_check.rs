@@ -5,7 +5,7 @@ use crate::domain::email::EmailAddress;
 use crate::domain::invitation::{CheckReport, CheckedRow, DraftRow, Outcome};
 use crate::domain::module::{self, Module};
 use crate::domain::policy::{OWN_SUB_ACCOUNTS_ONLY, may_grant_role, may_grant_sub_accounts};
-use crate::domain::role::Role;
+use crate::domain::role::{MembershipKind, Role};
 pub use crate::domain::sub_account::SubAccountIndex;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -18,6 +18,7 @@ pub struct Candidate {
     pub row: usize,
     pub input: String,
     pub email: Result<EmailAddress, String>,
+    pub kind: Result<MembershipKind, String>,
     pub role: Result<Role, String>,
     pub modules: Result<Vec<Module>, String>,
     /// `None`: every sub-account.
@@ -28,6 +29,7 @@ pub struct Candidate {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Invitee {
     pub email: EmailAddress,
+    pub kind: MembershipKind,
     pub role: Role,
     pub modules: Vec<Module>,
     pub sub_accounts: Option<Vec<Uuid>>,
@@ -40,6 +42,8 @@ pub struct Context<'a> {
     pub inviter_sub_accounts: Option<&'a [Uuid]>,
     pub member_keys: &'a HashSet<String>,
     pub pending: &'a HashMap<String, Uuid>,
+    /// Submitted addresses of people who are team members of another organization.
+    pub team_elsewhere: &'a HashSet<String>,
 }
 
 /// Rows typed or pasted in the dialog, numbered from 1.
@@ -52,6 +56,7 @@ pub fn from_drafts(rows: Vec<DraftRow>, index: &SubAccountIndex) -> Vec<Candidat
                 row: i + 1,
                 input: row.input.trim().to_string(),
                 email,
+                kind: Ok(row.kind),
                 role: Ok(row.role),
                 modules: Ok(row.modules),
                 sub_accounts: match row.sub_accounts {
@@ -81,6 +86,7 @@ pub fn check(candidates: Vec<Candidate>, context: &Context<'_>) -> (CheckReport,
     for candidate in candidates {
         let email_text = candidate.email.as_ref().ok().map(|e| e.to_string());
         let role = candidate.role.as_ref().ok().copied();
+        let kind = candidate.kind.as_ref().ok().copied();
         let outcome = match judge(&candidate, context, &mut first_row) {
             Ok(invitee) => {
                 invitees.push(invitee);
@@ -92,6 +98,7 @@ pub fn check(candidates: Vec<Candidate>, context: &Context<'_>) -> (CheckReport,
             row: candidate.row,
             input: candidate.input,
             email: email_text,
+            kind,
             role,
             outcome,
         });
@@ -105,6 +112,7 @@ fn judge(
     first_row: &mut HashMap<String, usize>,
 ) -> Result<Invitee, Outcome> {
     let email = candidate.email.clone().map_err(Outcome::Invalid)?;
+    let kind = candidate.kind.clone().map_err(Outcome::Invalid)?;
     let role = candidate.role.clone().map_err(Outcome::Invalid)?;
     let modules = candidate.modules.clone().map_err(Outcome::Invalid)?;
     let sub_accounts = candidate.sub_accounts.clone().map_err(Outcome::Invalid)?;
@@ -136,11 +144,15 @@ fn judge(
     if let Some(id) = context.pending.get(&key) {
         return Err(Outcome::AlreadyInvited { invitation_id: *id });
     }
+    if kind == MembershipKind::Team && context.team_elsewhere.contains(&key) {
+        return Err(Outcome::TeamElsewhere);
+    }
     if is_disposable(&key) {
         return Err(Outcome::Disposable);
     }
     Ok(Invitee {
         email,
+        kind,
         role,
         modules,
         sub_accounts,
@@ -187,6 +199,7 @@ mod tests {
             row,
             input: email.into(),
             email: EmailAddress::parse(email).map_err(|e| e.message().to_string()),
+            kind: Ok(MembershipKind::Team),
             role: Ok(role),
             modules: Ok(vec![]),
             sub_accounts: Ok(None),
@@ -198,11 +211,13 @@ mod tests {
         let members: HashSet<String> = ["member@acme.test".to_string()].into();
         let pending_id = Uuid::from_u128(7);
         let pending: HashMap<String, Uuid> = [("invited@acme.test".to_string(), pending_id)].into();
+        let elsewhere: HashSet<String> = ["team@other.test".to_string()].into();
         let context = Context {
             inviter_role: Role::Admin,
             inviter_sub_accounts: None,
             member_keys: &members,
             pending: &pending,
+            team_elsewhere: &elsewhere,
         };
         let mut user_with_members = candidate(8, "ben@acme.test", Role::User);
         user_with_members.modules = Ok(vec![Module::Members]);
@@ -215,6 +230,15 @@ mod tests {
             candidate(6, "temp@mailinator.com", Role::User),
             candidate(7, "boss@acme.test", Role::Owner),
             user_with_members,
+            candidate(9, "team@other.test", Role::User),
+            Candidate {
+                kind: Ok(MembershipKind::Partner),
+                ..candidate(10, "TEAM@other.test ", Role::User)
+            },
+            Candidate {
+                kind: Err("Unknown kind \"staff\".".into()),
+                ..candidate(11, "cy@acme.test", Role::User)
+            },
         ];
         let (report, invitees) = check(candidates, &context);
         let outcomes: Vec<Outcome> = report.rows.iter().map(|r| r.outcome.clone()).collect();
@@ -233,8 +257,35 @@ mod tests {
             matches!(outcomes[6], Outcome::NotAllowed(ref m) if m == "As an admin you cannot invite someone as Owner.")
         );
         assert!(matches!(outcomes[7], Outcome::NotAllowed(ref m) if m.contains("Members module")));
+        assert_eq!(outcomes[8], Outcome::TeamElsewhere);
+        // The same person as a partner is a duplicate of row 9 here, not refused for the kind.
+        assert_eq!(outcomes[9], Outcome::Duplicate { first_row: 9 });
+        assert!(matches!(outcomes[10], Outcome::Invalid(ref m) if m.contains("staff")));
         assert_eq!(invitees.len(), 1);
         assert_eq!(invitees[0].email.as_str(), "ana@acme.test");
+        assert_eq!(report.rows[8].kind, Some(MembershipKind::Team));
+    }
+
+    #[test]
+    fn a_team_member_elsewhere_may_be_invited_as_a_partner() {
+        let none = HashSet::new();
+        let elsewhere: HashSet<String> = ["team@other.test".to_string()].into();
+        let context = Context {
+            inviter_role: Role::Owner,
+            inviter_sub_accounts: None,
+            member_keys: &none,
+            pending: &HashMap::new(),
+            team_elsewhere: &elsewhere,
+        };
+        let (report, invitees) = check(
+            vec![Candidate {
+                kind: Ok(MembershipKind::Partner),
+                ..candidate(1, "team@other.test", Role::Admin)
+            }],
+            &context,
+        );
+        assert_eq!(report.rows[0].outcome, Outcome::WillInvite);
+        assert_eq!(invitees[0].kind, MembershipKind::Partner);
     }
 
     #[test]

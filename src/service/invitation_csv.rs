@@ -1,11 +1,11 @@
-//! Reads an uploaded invitations CSV (`email,role,modules,sub_accounts`, with a
-//! header row) into candidates. Problems with the whole file are one clear
+//! Reads an uploaded invitations CSV (`email,role,modules,sub_accounts,kind`, with
+//! a header row; only `email` is required) into candidates. Problems with the whole file are one clear
 //! message; problems with a row stay on that row.
 
 use super::invitation_check::{Candidate, SubAccountIndex, single_address};
-use crate::domain::invitation::{CSV_HEADER, MAX_CSV_BYTES, MAX_ROWS};
+use crate::domain::invitation::{CSV_HEADER, CsvSource, MAX_CSV_BYTES, MAX_ROWS};
 use crate::domain::module;
-use crate::domain::role::Role;
+use crate::domain::role::{MembershipKind, Role};
 
 /// Which column holds each field.
 struct Columns {
@@ -13,10 +13,14 @@ struct Columns {
     role: Option<usize>,
     modules: Option<usize>,
     sub_accounts: Option<usize>,
+    kind: Option<usize>,
     count: usize,
 }
 
-pub fn parse(text: &str, index: &SubAccountIndex) -> Result<Vec<Candidate>, String> {
+/// Reads the file; a row's kind is its `kind` cell, else partner when the dialog
+/// switched it, else the source's kind.
+pub fn parse(source: &CsvSource, index: &SubAccountIndex) -> Result<Vec<Candidate>, String> {
+    let text = source.text.as_str();
     if text.len() > MAX_CSV_BYTES {
         return Err(format!(
             "The file is {}; the limit is 1 MB (about {} rows). Split it into smaller files.",
@@ -72,7 +76,11 @@ pub fn parse(text: &str, index: &SubAccountIndex) -> Result<Vec<Candidate>, Stri
                 group(MAX_ROWS)
             ));
         }
-        candidates.push(candidate(line, &record, &columns, index));
+        let mut candidate = candidate(line, &record, &columns, source.kind, index);
+        if source.partner_rows.contains(&line) {
+            candidate.kind = Ok(MembershipKind::Partner);
+        }
+        candidates.push(candidate);
     }
     if candidates.is_empty() {
         return Err("The file has a header but no rows: add one row per person.".into());
@@ -123,13 +131,14 @@ fn columns(header: &csv::StringRecord) -> Result<Columns, String> {
         ));
     }
     let mut email = None;
-    let (mut role, mut modules, mut sub_accounts) = (None, None, None);
+    let (mut role, mut modules, mut sub_accounts, mut kind) = (None, None, None, None);
     for (i, name) in names.iter().enumerate() {
         let slot = match name.as_str() {
             "email" => &mut email,
             "role" => &mut role,
             "modules" => &mut modules,
             "sub_accounts" => &mut sub_accounts,
+            "kind" => &mut kind,
             "" => continue,
             other => {
                 return Err(format!(
@@ -151,6 +160,7 @@ fn columns(header: &csv::StringRecord) -> Result<Columns, String> {
         role,
         modules,
         sub_accounts,
+        kind,
         count: names.len(),
     })
 }
@@ -159,6 +169,7 @@ fn candidate(
     line: usize,
     record: &csv::StringRecord,
     columns: &Columns,
+    default_kind: MembershipKind,
     index: &SubAccountIndex,
 ) -> Candidate {
     let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("");
@@ -179,10 +190,22 @@ fn candidate(
             format!("Unknown role \"{role_cell}\". Roles: owner, admin, billing_admin, user.")
         })
     };
+    let kind_cell = cell(columns.kind);
+    let kind = if kind_cell.is_empty() {
+        Ok(default_kind)
+    } else {
+        MembershipKind::parse(&kind_cell.to_lowercase()).ok_or_else(|| {
+            format!(
+                "Unknown kind \"{kind_cell}\". Kinds: team, partner (empty: {}).",
+                default_kind.as_str()
+            )
+        })
+    };
     Candidate {
         row: line,
         input,
         email,
+        kind,
         role,
         modules: module::parse_list(cell(columns.modules)),
         sub_accounts: index.resolve_names(cell(columns.sub_accounts)),
@@ -212,6 +235,10 @@ mod tests {
     use crate::domain::sub_account::SubAccount;
     use uuid::Uuid;
 
+    fn team(text: &str) -> CsvSource {
+        CsvSource::new(text.into(), MembershipKind::Team)
+    }
+
     fn index() -> SubAccountIndex {
         SubAccountIndex::new(vec![SubAccount {
             id: Uuid::from_u128(1),
@@ -224,7 +251,7 @@ mod tests {
     #[test]
     fn reads_rows_with_bom_quotes_and_defaults() {
         let text = "\u{feff}email,role,modules,sub_accounts\nana@x.com,admin,,\n\"Lopez, Bo <bo@x.com>\",user,\"contacts;partners\",North\n\ncy@x.com\n";
-        let rows = parse(text, &index()).unwrap();
+        let rows = parse(&team(text), &index()).unwrap();
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[0].row, 2);
         assert_eq!(rows[0].role, Ok(Role::Admin));
@@ -238,7 +265,7 @@ mod tests {
 
     #[test]
     fn whole_file_problems_have_their_own_messages() {
-        let err = |text: &str| parse(text, &index()).unwrap_err();
+        let err = |text: &str| parse(&team(text), &index()).unwrap_err();
         assert!(err("").starts_with("The file is empty"));
         assert!(err("\u{0}\u{1}PK").contains("not a CSV text file"));
         assert!(err("ana@x.com,admin\n").contains("holds an address instead"));
@@ -254,7 +281,7 @@ mod tests {
     #[test]
     fn row_problems_stay_on_their_row() {
         let text = "email,role,modules,sub_accounts\nana@x.com,chief,,\nbo@x.com,user,pricing,\ncy@x.com,user,,Elsewhere\ndi@x.com,user,,,extra\n";
-        let rows = parse(text, &index()).unwrap();
+        let rows = parse(&team(text), &index()).unwrap();
         assert!(
             rows[0]
                 .role
@@ -277,5 +304,34 @@ mod tests {
                 .contains("\"Elsewhere\"")
         );
         assert!(rows[3].email.as_ref().unwrap_err().contains("5 cells"));
+    }
+
+    #[test]
+    fn kinds_come_from_the_cell_the_dialog_or_the_default() {
+        let text =
+            "email,kind\nana@x.com,Partner\nbo@x.com,team\ncy@x.com,\ndi@x.com,\neve@x.com,staff\n";
+        let source = CsvSource {
+            text: text.into(),
+            kind: MembershipKind::Team,
+            partner_rows: vec![5],
+        };
+        let rows = parse(&source, &index()).unwrap();
+        let kinds: Vec<_> = rows.iter().map(|r| r.kind.clone()).collect();
+        assert_eq!(kinds[0], Ok(MembershipKind::Partner));
+        assert_eq!(kinds[1], Ok(MembershipKind::Team));
+        assert_eq!(kinds[2], Ok(MembershipKind::Team));
+        // Line 5 was switched to partner after a check.
+        assert_eq!(kinds[3], Ok(MembershipKind::Partner));
+        assert!(
+            kinds[4]
+                .as_ref()
+                .unwrap_err()
+                .contains("Unknown kind \"staff\"")
+        );
+        let partners = CsvSource::new("email\nana@x.com\n".into(), MembershipKind::Partner);
+        assert_eq!(
+            parse(&partners, &index()).unwrap()[0].kind,
+            Ok(MembershipKind::Partner)
+        );
     }
 }

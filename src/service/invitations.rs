@@ -69,7 +69,6 @@ pub async fn send(
     client: &Client,
     current: Option<Session>,
     slug: &str,
-    kind: MembershipKind,
     source: InviteSource,
 ) -> Result<SendResult, AppError> {
     let ctx = member_context(state, current, slug, Action::InviteMembers).await?;
@@ -91,7 +90,7 @@ pub async fn send(
                 organization: &org.name,
                 inviter: &inviter,
                 role: invitee.role.label(),
-                partner: kind == MembershipKind::Partner,
+                partner: invitee.kind == MembershipKind::Partner,
                 link: &acceptance_link(state, &token),
                 expires_at,
             });
@@ -103,7 +102,6 @@ pub async fn send(
         &db::invitations::Batch {
             organization_id: org.id,
             inviter_user_id: ctx.user_id,
-            kind,
             expires_at,
             ip: client.ip(),
         },
@@ -132,6 +130,7 @@ fn new_invitation(
     db::invitations::NewInvitation {
         email: invitee.email.to_string(),
         email_key: invitee.email.key(),
+        kind: invitee.kind,
         role: invitee.role,
         modules: module::join_list(&invitee.modules),
         sub_accounts: invitee.sub_accounts.clone(),
@@ -166,8 +165,8 @@ async fn evaluate(
             }
             invitation_check::from_drafts(rows, &index)
         }
-        InviteSource::Csv(text) => {
-            invitation_csv::parse(&text, &index).map_err(|m| AppError::field("csv", m))?
+        InviteSource::Csv(csv) => {
+            invitation_csv::parse(&csv, &index).map_err(|m| AppError::field("csv", m))?
         }
     };
     // Only the submitted addresses are looked up, by index: never every member.
@@ -179,6 +178,15 @@ async fn evaluate(
         .collect();
     let member_keys = db::organizations::member_email_keys(&state.db, org_id, &keys).await?;
     let pending = db::invitations::pending_by_email(&state.db, org_id, &keys).await?;
+    // Only addresses invited as team members can clash with a team elsewhere.
+    let as_team: Vec<String> = candidates
+        .iter()
+        .filter(|c| c.kind == Ok(MembershipKind::Team))
+        .filter_map(|c| c.email.as_ref().ok().map(EmailAddress::key))
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let team_elsewhere = db::organizations::team_elsewhere(&state.db, org_id, &as_team).await?;
     let own = super::members::grantable_sub_accounts(state, ctx).await?;
     Ok(invitation_check::check(
         candidates,
@@ -187,6 +195,7 @@ async fn evaluate(
             inviter_sub_accounts: own.as_deref(),
             member_keys: &member_keys,
             pending: &pending,
+            team_elsewhere: &team_elsewhere,
         },
     ))
 }

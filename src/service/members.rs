@@ -17,7 +17,7 @@ use crate::domain::page::{PAGE_SIZE, Page};
 use crate::domain::policy::{
     Action, OWN_SUB_ACCOUNTS_ONLY, may_change_member, may_grant_sub_accounts,
 };
-use crate::domain::role::{MemberStatus, Role};
+use crate::domain::role::{MemberStatus, MembershipKind, Role};
 use crate::domain::sub_account::SubAccount;
 use crate::error::{AppError, Checks};
 use crate::mail::templates::MemberNotice;
@@ -35,6 +35,7 @@ pub async fn list(
     let page = query.page.max(1);
     let filter = db::members::ListFilter {
         status: query.status,
+        kind: query.kind,
         search: &query.search,
         sort: query.sort,
         descending: query.descending,
@@ -182,9 +183,12 @@ fn change_error(e: ChangeError) -> AppError {
     match e {
         ChangeError::Stale => AppError::Conflict(STALE.into()),
         ChangeError::LastOwner => AppError::Conflict(LAST_OWNER.into()),
+        ChangeError::TeamElsewhere => AppError::field("kind", TEAM_ELSEWHERE),
         ChangeError::Db(e) => e.into(),
     }
 }
+
+const TEAM_ELSEWHERE: &str = "This person is a team member of another organization, and a person can be a team member of only one. They stay a partner here.";
 
 /// Changes a member's role, modules and sub-account access.
 pub async fn update_access(
@@ -402,6 +406,68 @@ pub async fn remove(
         AuditAction::MemberRemoved,
         Some(user_id),
         json!({ "email": row.email, "role": row.role, "kind": row.kind }),
+    )
+    .await?;
+    tx.commit().await?;
+    state.mailer.wake();
+    Ok(())
+}
+
+/// Makes another member a partner or a team member, keeping their role and
+/// permissions. A person is a team member of one organization only: the check
+/// reads their team membership first, and the schema refuses a race.
+pub async fn change_kind(
+    state: &AppState,
+    client: &Client,
+    current: Option<Session>,
+    slug: &str,
+    user_id: Uuid,
+    kind: MembershipKind,
+    version: i64,
+) -> Result<(), AppError> {
+    let (ctx, row) = other_member(
+        state,
+        current,
+        slug,
+        user_id,
+        "You cannot change your own kind of membership.",
+    )
+    .await?;
+    if row.kind == kind {
+        return Err(AppError::field(
+            "kind",
+            format!("{} is a {} already.", row.name, kind.noun()),
+        ));
+    }
+    if kind == MembershipKind::Team
+        && db::organizations::team_organization(&state.db, user_id)
+            .await?
+            .is_some_and(|team| team != ctx.organization.id)
+    {
+        return Err(AppError::field("kind", TEAM_ELSEWHERE));
+    }
+    let notice = match kind {
+        MembershipKind::Team => MemberNotice::MadeTeamMember,
+        MembershipKind::Partner => MemberNotice::MadePartner,
+    };
+    let mail = ctx.notice(state, notice, &row.name).await?;
+    let mut tx = state.db.begin().await?;
+    db::members::change(
+        &mut tx,
+        ctx.organization.id,
+        row.id,
+        version,
+        &Change::Kind(kind),
+    )
+    .await
+    .map_err(change_error)?;
+    state.mailer.queue_in(&mut tx, &row.email, &mail).await?;
+    ctx.record_in(
+        &mut tx,
+        client,
+        AuditAction::MemberKindChanged,
+        Some(user_id),
+        json!({ "kind": { "before": row.kind.label(), "after": kind.label() } }),
     )
     .await?;
     tx.commit().await?;

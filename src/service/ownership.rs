@@ -117,6 +117,8 @@ pub async fn leave(
             "Your membership was changed meanwhile. Reload, then try again.".into(),
         ),
         ChangeError::Db(e) => e.into(),
+        // Leaving changes no kind.
+        ChangeError::TeamElsewhere => AppError::Internal,
     })?;
     ctx.record_in(
         &mut tx,
@@ -152,6 +154,7 @@ pub async fn delete(
         ctx.organization.id,
         &db::members::ListFilter {
             status: MemberStatus::Active,
+            kind: None,
             search: "",
             sort: MemberSort::Joined,
             descending: false,

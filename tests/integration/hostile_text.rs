@@ -19,7 +19,7 @@ use axum::body::{Body, to_bytes};
 use consort::auth::client::Client;
 use consort::db;
 use consort::domain::billing::BillingDetails;
-use consort::domain::invitation::{DraftRow, InviteSource, Outcome};
+use consort::domain::invitation::{CsvSource, DraftRow, InviteSource, Outcome};
 use consort::domain::role::{MembershipKind, Role};
 use consort::service::{acceptance, accounts, billing, invitations, members, passwords, settings};
 use consort::web::router::router;
@@ -158,6 +158,7 @@ async fn check_page(
 fn row(input: &str, role: Role, sub_accounts: Option<Vec<uuid::Uuid>>) -> InviteSource {
     InviteSource::Rows(vec![DraftRow {
         input: input.into(),
+        kind: MembershipKind::Team,
         role,
         modules: vec![],
         sub_accounts,
@@ -251,7 +252,6 @@ async fn hostile_text_is_shown_as_text_on_every_page_and_in_every_mail() {
             &client,
             by_owner,
             &slug,
-            MembershipKind::Team,
             row(
                 &format!("{HOSTILE} <{MEMBER_EMAIL}>"),
                 Role::Admin,
@@ -292,8 +292,7 @@ async fn hostile_text_is_shown_as_text_on_every_page_and_in_every_mail() {
             &client,
             by_owner,
             &slug,
-            MembershipKind::Partner,
-            InviteSource::Csv(csv),
+            InviteSource::Csv(CsvSource::new(csv, MembershipKind::Partner)),
         )
         .await
         .unwrap();

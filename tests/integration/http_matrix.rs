@@ -85,6 +85,7 @@ const ENDPOINTS: &[(&str, Action)] = {
         ("/api/member_detail", ManageMembers),
         ("/api/update_member_access", ManageMembers),
         ("/api/set_member_active", ManageMembers),
+        ("/api/change_member_kind", ManageMembers),
         ("/api/remove_member", ManageMembers),
         ("/api/transfer_ownership", TransferOwnership),
         ("/api/list_contacts", ViewContacts),
@@ -127,6 +128,7 @@ const BY_ID: &[&str] = &[
     "/api/member_detail",
     "/api/update_member_access",
     "/api/set_member_active",
+    "/api/change_member_kind",
     "/api/remove_member",
     "/api/transfer_ownership",
 ];
@@ -473,6 +475,7 @@ async fn invite(
 ) -> (Uuid, String) {
     let row = DraftRow {
         input: email.into(),
+        kind,
         role,
         modules: granted.to_vec(),
         sub_accounts: None,
@@ -482,7 +485,6 @@ async fn invite(
         &env.client(),
         Some(by),
         slug,
-        kind,
         InviteSource::Rows(vec![row]),
     )
     .await
@@ -818,15 +820,12 @@ async fn arguments(env: &TestEnv, fx: &mut Fixture, path: &str, kind: Kind) -> P
         "/api/check_invitations" | "/api/send_invitations" => {
             let row = DraftRow {
                 input: format!("guest{}@acme.test", fx.next()),
+                kind: MembershipKind::Team,
                 role: Role::User,
                 modules: vec![Module::Contacts],
                 sub_accounts: Some(vec![fx.north]),
             };
-            let mut args = json!({ "slug": slug, "source": InviteSource::Rows(vec![row]) });
-            if path == "/api/send_invitations" {
-                args["kind"] = json!(MembershipKind::Team);
-            }
-            Payload::Json(args)
+            Payload::Json(json!({ "slug": slug, "source": InviteSource::Rows(vec![row]) }))
         }
         "/api/list_invitations" => {
             let query = InvitationQuery {
@@ -874,6 +873,7 @@ async fn arguments(env: &TestEnv, fx: &mut Fixture, path: &str, kind: Kind) -> P
         "/api/list_members" => {
             let query = MemberQuery {
                 status: MemberStatus::Active,
+                kind: None,
                 search: String::new(),
                 sort: MemberSort::Name,
                 descending: false,
@@ -903,6 +903,19 @@ async fn arguments(env: &TestEnv, fx: &mut Fixture, path: &str, kind: Kind) -> P
                 ("slug", slug),
                 ("user_id", fx.tina.user_id().to_string()),
                 ("active", (tina.status != MemberStatus::Active).to_string()),
+                ("version", tina.version.to_string()),
+            ])
+        }
+        "/api/change_member_kind" => {
+            let tina = detail(fx.tina.user_id()).await;
+            let kind = match tina.kind {
+                MembershipKind::Team => MembershipKind::Partner,
+                MembershipKind::Partner => MembershipKind::Team,
+            };
+            form([
+                ("slug", slug),
+                ("user_id", fx.tina.user_id().to_string()),
+                ("kind", kind.as_str().to_string()),
                 ("version", tina.version.to_string()),
             ])
         }

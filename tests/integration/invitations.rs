@@ -6,8 +6,8 @@ use consort::auth::session::Session;
 use consort::db::Db;
 use consort::domain::audit::AuditAction;
 use consort::domain::invitation::{
-    AcceptStep, DraftRow, InvitationQuery, InvitationState, InviteSource, LinkProblem, Outcome,
-    SendResult,
+    AcceptStep, CsvSource, DraftRow, InvitationQuery, InvitationState, InviteSource, LinkProblem,
+    Outcome, SendResult,
 };
 use consort::domain::member::MemberQuery;
 use consort::domain::module::Module;
@@ -29,10 +29,15 @@ pub async fn organization(env: &TestEnv, name: &str, email: &str, org: &str) -> 
 }
 
 pub fn rows(list: &[(&str, Role)]) -> InviteSource {
+    rows_as(MembershipKind::Team, list)
+}
+
+pub fn rows_as(kind: MembershipKind, list: &[(&str, Role)]) -> InviteSource {
     InviteSource::Rows(
         list.iter()
             .map(|(input, role)| DraftRow {
                 input: input.to_string(),
+                kind,
                 role: *role,
                 modules: vec![],
                 sub_accounts: None,
@@ -41,17 +46,15 @@ pub fn rows(list: &[(&str, Role)]) -> InviteSource {
     )
 }
 
+/// A CSV upload whose rows without a kind are team members.
+pub fn csv(text: &str) -> InviteSource {
+    InviteSource::Csv(CsvSource::new(text.into(), MembershipKind::Team))
+}
+
 pub async fn invite(env: &TestEnv, by: Session, slug: &str, source: InviteSource) -> SendResult {
-    invitations::send(
-        &env.state,
-        &env.client(),
-        Some(by),
-        slug,
-        MembershipKind::Team,
-        source,
-    )
-    .await
-    .unwrap_or_else(|e| panic!("[{}] invite failed: {e:?}", env.backend))
+    invitations::send(&env.state, &env.client(), Some(by), slug, source)
+        .await
+        .unwrap_or_else(|e| panic!("[{}] invite failed: {e:?}", env.backend))
 }
 
 /// Invites `email` into `org` as `role` and returns the invitation's id (the
@@ -98,7 +101,7 @@ async fn expire_all(env: &TestEnv) {
     execute(env, &sql).await;
 }
 
-async fn log_in(env: &TestEnv, email: &str) -> Session {
+pub async fn log_in(env: &TestEnv, email: &str) -> Session {
     consort::service::accounts::log_in(&env.state, &env.client(), None, email, PASSWORD, None)
         .await
         .unwrap()
@@ -210,7 +213,6 @@ async fn sending_stores_the_valid_part_with_one_mail_each_stating_the_expiry() {
             &env.client(),
             Some(acme.owner),
             &acme.slug,
-            MembershipKind::Team,
             rows(&[("bad-address", Role::User)]),
         )
         .await
@@ -318,6 +320,7 @@ async fn a_new_person_accepts_and_lands_in_the_organization() {
             &acme.slug,
             MemberQuery {
                 status: MemberStatus::Active,
+                kind: None,
                 search: "nia".into(),
                 sort: consort::domain::member::MemberSort::Name,
                 descending: false,
@@ -368,8 +371,10 @@ async fn an_existing_user_accepts_as_that_email_only() {
             &env.client(),
             Some(acme.owner),
             &acme.slug,
-            MembershipKind::Partner,
-            rows(&[("PAT@elsewhere.test", Role::User)]),
+            rows_as(
+                MembershipKind::Partner,
+                &[("PAT@elsewhere.test", Role::User)],
+            ),
         )
         .await
         .unwrap();
@@ -420,7 +425,9 @@ async fn an_existing_user_accepts_as_that_email_only() {
 async fn a_team_member_of_another_organization_cannot_join_a_second_team() {
     on_each_backend(async |env| {
         let acme = organization(env, "Olive Owner", "owner@acme.test", "Acme").await;
-        env.sign_up("Pat", "pat@elsewhere.test", "Pat Studio").await;
+        // Invited as a team member while free; a team member of Pat Studio by the
+        // time the link is used (sending to a team member is refused earlier: see
+        // `partners`).
         invite(
             env,
             acme.owner,
@@ -429,6 +436,7 @@ async fn a_team_member_of_another_organization_cannot_join_a_second_team() {
         )
         .await;
         let token = token_for(env, "pat@elsewhere.test").await;
+        env.sign_up("Pat", "pat@elsewhere.test", "Pat Studio").await;
         let pat = log_in(env, "pat@elsewhere.test").await;
         let err = acceptance::accept(&env.state, &env.client(), Some(pat), &token)
             .await
@@ -573,8 +581,10 @@ async fn fifty_concurrent_accepts_give_one_membership() {
             &env.client(),
             Some(acme.owner),
             &acme.slug,
-            MembershipKind::Partner,
-            rows(&[("pat@elsewhere.test", Role::User)]),
+            rows_as(
+                MembershipKind::Partner,
+                &[("pat@elsewhere.test", Role::User)],
+            ),
         )
         .await
         .unwrap();
@@ -781,13 +791,14 @@ async fn organization_a_reaches_nothing_of_organization_b() {
         assert!(not_member(settings::set_sub_account_archived(&env.state, &client, own, &a.slug, b_sub, true).await));
         let with_b_sub = InviteSource::Rows(vec![DraftRow {
             input: "x@a.test".into(),
+            kind: MembershipKind::Team,
             role: Role::User,
             modules: vec![Module::Contacts],
             sub_accounts: Some(vec![b_sub]),
         }]);
         let report = invitations::check(&env.state, own, &a.slug, with_b_sub).await.unwrap();
         assert!(matches!(&report.rows[0].outcome, Outcome::Invalid(m) if m.contains("does not belong")), "[{}]", env.backend);
-        let csv = InviteSource::Csv("email,role,modules,sub_accounts\nx@a.test,user,contacts,B Branch\n".into());
+        let csv = csv("email,role,modules,sub_accounts\nx@a.test,user,contacts,B Branch\n");
         let report = invitations::check(&env.state, own, &a.slug, csv).await.unwrap();
         assert!(matches!(&report.rows[0].outcome, Outcome::Invalid(m) if m.contains("Unknown sub-account")));
         // B's invitation is untouched.
@@ -806,7 +817,7 @@ async fn csv_imports_report_per_row_and_refuse_bad_files_whole() {
             .await
             .unwrap();
         let csv = "\u{feff}email,role,modules,sub_accounts\nana@acme.test,admin,,\nbo@acme.test,user,\"contacts;partners\",North\ncy@acme.test,chief,,\ndi@acme.test,user,members,\nnot-an-address,user,,\n";
-        let sent = invite(env, acme.owner, &acme.slug, InviteSource::Csv(csv.into())).await;
+        let sent = invite(env, acme.owner, &acme.slug, crate::invitations::csv(csv)).await;
         assert_eq!(sent.invited, 2, "[{}]", env.backend);
         let by_row: Vec<(usize, &str)> = sent
             .report
@@ -824,7 +835,7 @@ async fn csv_imports_report_per_row_and_refuse_bad_files_whole() {
                 (6, "Invalid"),
             ]
         );
-        assert!(sent.report.to_csv().starts_with("row,email,role,outcome,details\n2,ana@acme.test,admin,"));
+        assert!(sent.report.to_csv().starts_with("row,email,kind,role,outcome,details\n2,ana@acme.test,team,admin,"));
         let invitations_before = env.count("invitations").await;
         for (bad, expected) in [
             ("", "empty"),
@@ -837,8 +848,7 @@ async fn csv_imports_report_per_row_and_refuse_bad_files_whole() {
                 &env.client(),
                 Some(acme.owner),
                 &acme.slug,
-                MembershipKind::Team,
-                InviteSource::Csv(bad.into()),
+                crate::invitations::csv(bad),
             )
             .await
             .unwrap_err();
@@ -846,7 +856,7 @@ async fn csv_imports_report_per_row_and_refuse_bad_files_whole() {
             assert!(message.contains(expected), "{bad:?}: {message}");
         }
         let huge = format!("email\n{}", "someone@acme.test\n".repeat(70_000));
-        let err = invitations::check(&env.state, Some(acme.owner), &acme.slug, InviteSource::Csv(huge))
+        let err = invitations::check(&env.state, Some(acme.owner), &acme.slug, crate::invitations::csv(&huge))
             .await
             .unwrap_err();
         assert!(err.message_for("csv").unwrap().contains("limit is 1 MB"));
@@ -940,7 +950,7 @@ async fn ten_thousand_csv_rows_are_checked_and_stored_quickly() {
         csv.push_str(&format!("person{i}@acme.test,user,contacts,\n"));
     }
     let started = std::time::Instant::now();
-    let sent = invite(&env, acme.owner, &acme.slug, InviteSource::Csv(csv)).await;
+    let sent = invite(&env, acme.owner, &acme.slug, crate::invitations::csv(&csv)).await;
     let elapsed = started.elapsed();
     println!(
         "benchmark: 10,000-row CSV checked and stored on SQLite in {} ms",

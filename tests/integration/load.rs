@@ -27,6 +27,7 @@ async fn load_seed() {
     crate::members_list::seed_members(&env, &slug, 10_000).await;
     let source = InviteSource::Rows(vec![DraftRow {
         input: "@@EMAIL@@".into(),
+        kind: consort::domain::role::MembershipKind::Team,
         role: Role::User,
         modules: vec![],
         sub_accounts: None,

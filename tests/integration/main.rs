@@ -19,6 +19,7 @@ mod members_list;
 mod metrics;
 mod modules;
 mod ownership;
+mod partners;
 mod passwords;
 mod policy_matrix;
 mod sessions;

@@ -18,6 +18,7 @@ use uuid::Uuid;
 fn query(status: MemberStatus, search: &str, sort: MemberSort, descending: bool) -> MemberQuery {
     MemberQuery {
         status,
+        kind: None,
         search: search.into(),
         sort,
         descending,
@@ -212,6 +213,7 @@ async fn ten_thousand_members_list_and_render_quickly() {
                 &slug,
                 MemberQuery {
                     status: MemberStatus::Active,
+                    kind: None,
                     search: String::new(),
                     sort,
                     descending,

@@ -21,6 +21,7 @@ fn refused_for_module(result: Result<impl std::fmt::Debug, AppError>, module: &s
 
 fn active(search: &str) -> MemberQuery {
     MemberQuery {
+        kind: None,
         status: MemberStatus::Active,
         search: search.into(),
         sort: MemberSort::Name,
@@ -250,6 +251,7 @@ async fn a_member_limited_to_sub_accounts_sees_and_grants_only_those() {
         // not the one for South, and cannot touch it by id.
         let limited = |email: &str, subs: Vec<uuid::Uuid>| {
             InviteSource::Rows(vec![DraftRow {
+                kind: consort::domain::role::MembershipKind::Team,
                 input: email.into(),
                 role: Role::User,
                 modules: vec![],

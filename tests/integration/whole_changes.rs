@@ -315,8 +315,10 @@ async fn joining_is_whole() {
             &env.client(),
             Some(acme.owner),
             &acme.slug,
-            consort::domain::role::MembershipKind::Partner,
-            crate::invitations::rows(&[("gil@globex.test", Role::User)]),
+            crate::invitations::rows_as(
+                consort::domain::role::MembershipKind::Partner,
+                &[("gil@globex.test", Role::User)],
+            ),
         )
         .await
         .unwrap();
@@ -380,8 +382,7 @@ async fn racing_accepts_get_answers() {
                 &env.client(),
                 Some(orgs[0].owner),
                 &orgs[0].slug,
-                consort::domain::role::MembershipKind::Partner,
-                crate::invitations::rows(&[(email.as_str(), Role::User)]),
+                crate::invitations::rows_as(consort::domain::role::MembershipKind::Partner, &[(email.as_str(), Role::User)]),
             )
             .await
             .unwrap();
