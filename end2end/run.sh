@@ -34,7 +34,7 @@ case "$backend" in
 esac
 
 url="http://127.0.0.1:$port"
-CONSORT_LISTEN="127.0.0.1:$port" CONSORT_PUBLIC_URL="$url" CONSORT_DEV_MAILBOX=true LEPTOS_SITE_ROOT="$root/target/site" \
+CONSORT_LISTEN="127.0.0.1:$port" CONSORT_PUBLIC_URL="$url" CONSORT_DEV_MAILBOX=true CONSORT_ACCESS_JOB_SECONDS=2 LEPTOS_SITE_ROOT="$root/target/site" \
   CONSORT_LOG="info,sqlx=warn" "$root/target/release/consort" >"$work/server.log" 2>&1 &
 server_pid=$!
 

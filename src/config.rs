@@ -73,6 +73,11 @@ pub struct Config {
     #[arg(long, env = "CONSORT_HASH_CONCURRENCY")]
     pub hash_concurrency: Option<usize>,
 
+    /// How often, in seconds, partners whose access end date has come are
+    /// deactivated and those whose end is a week away are reminded.
+    #[arg(long, env = "CONSORT_ACCESS_JOB_SECONDS", default_value_t = 60)]
+    pub access_job_seconds: i64,
+
     /// How many reverse proxies of yours stand in front of Consort, each appending the
     /// address it saw to X-Forwarded-For. The client address is the hop that many places
     /// from the right; 0 (the default) ignores X-Forwarded-For and uses the socket address.
@@ -148,6 +153,12 @@ impl Config {
                 1024,
             )?;
         }
+        within(
+            "CONSORT_ACCESS_JOB_SECONDS (--access-job-seconds)",
+            self.access_job_seconds,
+            1,
+            86_400,
+        )?;
         within(
             "CONSORT_TRUSTED_PROXIES (--trusted-proxies)",
             self.trusted_proxies as i64,

@@ -72,6 +72,10 @@ async fn serve(config: consort::config::Config) -> Result<(), String> {
         leptos_options,
     );
     consort::auth::session::spawn_cleanup(db.clone());
+    consort::service::access_ends::spawn(
+        state.clone(),
+        std::time::Duration::from_secs(state.config.access_job_seconds.unsigned_abs()),
+    );
 
     if let Some(address) = state.config.metrics_listen {
         // The recorder first, so nothing measured from here on is lost.

@@ -44,6 +44,8 @@ struct Draft {
     next_key: StoredValue<usize>,
     kind: RwSignal<MembershipKind>,
     modules: RwSignal<Vec<Module>>,
+    /// Partners' last day of access (`YYYY-MM-DD`), empty for none.
+    access_until: RwSignal<String>,
     all_sub_accounts: RwSignal<bool>,
     sub_accounts: RwSignal<Vec<Uuid>>,
     csv: RwSignal<Option<(String, String)>>,
@@ -63,6 +65,7 @@ impl Draft {
             next_key: StoredValue::new(0),
             kind: RwSignal::new(kind),
             modules: RwSignal::new(vec![]),
+            access_until: RwSignal::new(String::new()),
             all_sub_accounts: RwSignal::new(true),
             sub_accounts: RwSignal::new(vec![]),
             csv: RwSignal::new(None),
@@ -111,6 +114,7 @@ impl Draft {
             });
         }
         let modules = self.modules.get_untracked();
+        let access_until = self.access_until.get_untracked();
         let sub_accounts =
             (!self.all_sub_accounts.get_untracked()).then(|| self.sub_accounts.get_untracked());
         InviteSource::Rows(
@@ -120,12 +124,22 @@ impl Draft {
                 .map(|chip| DraftRow {
                     input: chip.input,
                     kind: chip.kind,
+                    access_until: match chip.kind {
+                        MembershipKind::Partner => access_until.clone(),
+                        MembershipKind::Team => String::new(),
+                    },
                     role: chip.role,
                     modules: modules.clone(),
                     sub_accounts: sub_accounts.clone(),
                 })
                 .collect(),
         )
+    }
+
+    /// Whether any address is invited as a partner.
+    fn has_partners(&self) -> bool {
+        self.chips
+            .with(|chips| chips.iter().any(|c| c.kind == MembershipKind::Partner))
     }
 
     /// Every address becomes a team member or a partner.
@@ -426,6 +440,15 @@ fn Permissions(draft: Draft, options: InviteOptions) -> impl IntoView {
                     on:change=move |_| toggle_in(draft.modules, module) />" "{module.label()}</label>
             }).collect_view()}
         </fieldset>
+        {move || draft.has_partners().then(|| view! {
+            <div class="field">
+                <label for="invite-access-until">"Partners' last day of access (optional)"</label>
+                <input id="invite-access-until" type="date" prop:value=move || draft.access_until.get()
+                    aria-describedby="invite-access-until-hint"
+                    on:input=move |ev| draft.access_until.set(event_target_value(&ev)) />
+                <p class="hint" id="invite-access-until-hint">"Their access ends by itself after this day, with an email to them and to you a week before. Leave it empty for no end."</p>
+            </div>
+        })}
         <fieldset class="checks">
             <legend>"Sub-account access"</legend>
             <label><input type="radio" name="subs" checked=move || draft.all_sub_accounts.get()

@@ -1,5 +1,6 @@
 //! Reusable pieces of UI.
 
+pub mod access_end;
 pub mod auth_frame;
 pub mod confirm;
 pub mod download;

@@ -54,6 +54,30 @@ pub async fn record_in(
     Ok(())
 }
 
+/// Records many events of one action in the transaction of the change they
+/// describe, a few hundred rows per statement.
+pub async fn record_many_in(
+    tx: &mut Tx,
+    action: AuditAction,
+    events: &[Event<'_>],
+) -> Result<(), sqlx::Error> {
+    let at = now();
+    for part in events.chunks(400) {
+        on_tx!(tx, conn => {
+            let mut insert = QueryBuilder::new(
+                "INSERT INTO audit_events (id, organization_id, actor_user_id, action, target_user_id, subject, ip, details, created_at) ",
+            );
+            insert.push_values(part, |mut b, event| {
+                b.push_bind(new_id()).push_bind(event.organization_id).push_bind(event.actor_user_id)
+                    .push_bind(action).push_bind(event.target_user_id).push_bind(event.subject)
+                    .push_bind(event.ip).push_bind(details_text(event)).push_bind(at);
+            });
+            insert.build().execute(&mut *conn).await.map(|_| ())
+        })?;
+    }
+    Ok(())
+}
+
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct EventRow {
     pub id: Uuid,

@@ -22,6 +22,8 @@ pub struct NewInvitation {
     pub email: String,
     pub email_key: String,
     pub kind: MembershipKind,
+    /// For a partner: when the membership's access will end.
+    pub access_ends_at: Option<DateTime<Utc>>,
     pub role: Role,
     pub modules: String,
     /// `None`: every sub-account.
@@ -76,14 +78,15 @@ pub async fn store_batch(
 
             let mut inv = QueryBuilder::new(
                 "INSERT INTO invitations (id, organization_id, email, email_key, kind, role, modules, all_sub_accounts,
-                 inviter_user_id, token_hash, status, mail_id, send_count, sent_at, expires_at, created_at) ",
+                 inviter_user_id, token_hash, status, mail_id, send_count, sent_at, expires_at, created_at, access_ends_at) ",
             );
             inv.push_values(rows.iter().zip(ids), |mut b, (row, (id, mail_id))| {
                 b.push_bind(*id).push_bind(batch.organization_id).push_bind(&row.email)
                     .push_bind(&row.email_key).push_bind(row.kind).push_bind(row.role)
                     .push_bind(&row.modules).push_bind(row.sub_accounts.is_none())
                     .push_bind(batch.inviter_user_id).push_bind(&row.token_hash).push_bind(InvitationStatus::Pending)
-                    .push_bind(*mail_id).push_bind(1_i64).push_bind(at).push_bind(batch.expires_at).push_bind(at);
+                    .push_bind(*mail_id).push_bind(1_i64).push_bind(at).push_bind(batch.expires_at).push_bind(at)
+                    .push_bind(row.access_ends_at);
             });
             inv.build().execute(&mut *tx).await?;
 
@@ -103,7 +106,7 @@ pub async fn store_batch(
             );
             audit.push_values(rows.iter().zip(ids), |mut b, (row, (id, _))| {
                 let details = serde_json::json!({
-                    "invitation_id": id, "role": row.role, "kind": row.kind, "modules": row.modules,
+                    "invitation_id": id, "role": row.role, "kind": row.kind, "access_ends_at": row.access_ends_at.map(|end| end.to_rfc3339()), "modules": row.modules,
                     "sub_accounts": row.sub_accounts,
                 }).to_string();
                 b.push_bind(new_id()).push_bind(batch.organization_id).push_bind(batch.inviter_user_id)
@@ -159,6 +162,7 @@ pub struct InvitationRow {
     pub send_count: i64,
     pub sent_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    pub access_ends_at: Option<DateTime<Utc>>,
     pub inviter_name: Option<String>,
     pub delivery: Option<Delivery>,
     pub organization_name: String,
@@ -166,7 +170,7 @@ pub struct InvitationRow {
 }
 
 const SELECT: &str = "SELECT i.id, i.organization_id, i.email, i.email_key, i.kind, i.role, i.modules, i.status,
-        i.token_hash, i.send_count, i.sent_at, i.expires_at, u.name AS inviter_name, m.status AS delivery,
+        i.token_hash, i.send_count, i.sent_at, i.expires_at, i.access_ends_at, u.name AS inviter_name, m.status AS delivery,
         o.name AS organization_name, o.slug AS organization_slug
     FROM invitations i
     JOIN organizations o ON o.id = i.organization_id
@@ -407,8 +411,8 @@ pub async fn accept(
             .bind(user_id).fetch_one(&mut *conn).await?;
         sqlx::query(
             "INSERT INTO memberships (id, organization_id, user_id, kind, role, status, modules, all_sub_accounts,
-                                      name_key, email_key, created_at, updated_at, last_active_at)
-             SELECT $1, organization_id, $2, kind, role, 'active', modules, all_sub_accounts, $3, $4, $5, $5, $5
+                                      name_key, email_key, created_at, updated_at, last_active_at, access_ends_at)
+             SELECT $1, organization_id, $2, kind, role, 'active', modules, all_sub_accounts, $3, $4, $5, $5, $5, access_ends_at
              FROM invitations WHERE id = $6",
         ).bind(membership_id).bind(user_id).bind(super::users::name_key(&name)).bind(email_key)
         .bind(at).bind(invitation.id)

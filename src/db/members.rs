@@ -25,6 +25,7 @@ pub struct MemberRow {
     pub all_sub_accounts: bool,
     pub created_at: DateTime<Utc>,
     pub last_active_at: Option<DateTime<Utc>>,
+    pub access_ends_at: Option<DateTime<Utc>>,
 }
 
 /// Which members a list shows, in which order.
@@ -86,7 +87,7 @@ pub async fn list(
         rows.push(" LIMIT ").push_bind(i64::from(page_size))
             .push(" OFFSET ").push_bind(offset)
             .push(") SELECT m.id, m.user_id, u.name, u.email, m.kind, m.role, m.status, m.modules,
-                    m.all_sub_accounts, m.created_at, m.last_active_at
+                    m.all_sub_accounts, m.created_at, m.last_active_at, m.access_ends_at
              FROM page JOIN memberships m ON m.id = page.id JOIN users u ON u.id = m.user_id
              ORDER BY ");
         push_order(&mut rows, filter, "m.");
@@ -209,6 +210,7 @@ pub struct MembershipRow {
     pub all_sub_accounts: bool,
     pub version: i64,
     pub created_at: DateTime<Utc>,
+    pub access_ends_at: Option<DateTime<Utc>>,
 }
 
 /// The membership of `user_id` in this organization (none for another organization's member).
@@ -219,7 +221,7 @@ pub async fn find(
 ) -> Result<Option<MembershipRow>, sqlx::Error> {
     on_db!(db, pool => sqlx::query_as(
         "SELECT m.id, m.user_id, u.name, u.email, m.kind, m.role, m.status, m.modules, m.all_sub_accounts,
-                m.version, m.created_at
+                m.version, m.created_at, m.access_ends_at
          FROM memberships m JOIN users u ON u.id = m.user_id
          WHERE m.organization_id = $1 AND m.user_id = $2",
     ).bind(organization_id).bind(user_id).fetch_optional(pool).await)
@@ -245,6 +247,8 @@ pub enum Change<'a> {
     Status(MemberStatus),
     /// Team member or partner; the seat history follows.
     Kind(MembershipKind),
+    /// A partner's access end (none: no end); a new end gets a new reminder.
+    AccessEnd(Option<DateTime<Utc>>),
     Remove,
 }
 
@@ -332,6 +336,11 @@ pub async fn change(
                 }
                 n
             }
+            Change::AccessEnd(ends) => sqlx::query(
+                "UPDATE memberships SET access_ends_at = $1, access_reminded_at = NULL, version = version + 1, updated_at = $2
+                 WHERE id = $3 AND organization_id = $4 AND version = $5",
+            ).bind(*ends).bind(at).bind(membership_id).bind(organization_id).bind(version)
+            .execute(&mut *conn).await?.rows_affected(),
             Change::Remove => {
                 sqlx::query(super::seats::CLOSE).bind(at).bind(membership_id)
                     .execute(&mut *conn).await?;

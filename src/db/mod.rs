@@ -2,6 +2,7 @@
 //! by the URL. One file per area turns rows into domain values; SQL text is shared
 //! between the two where it can be (`$1` placeholders everywhere).
 
+pub mod access_ends;
 pub mod audit;
 pub mod billing;
 pub mod invitations;
@@ -211,6 +212,11 @@ pub const KEYS_PER_QUERY: usize = 500;
 /// value read back equals the value written.
 pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
+}
+
+/// A timestamp of the domain as the database stores it.
+pub fn at(at: crate::domain::time::Timestamp) -> DateTime<Utc> {
+    DateTime::from_timestamp(at.0, 0).unwrap_or_default()
 }
 
 /// A new time-ordered id.

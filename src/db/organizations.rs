@@ -161,6 +161,7 @@ struct VisitRow {
     modules: Option<Modules>,
     all_sub_accounts: Option<bool>,
     last_active_at: Option<DateTime<Utc>>,
+    access_ends_at: Option<DateTime<Utc>>,
 }
 
 /// The organization with this slug and `user_id`'s membership in it, in one
@@ -173,11 +174,12 @@ pub async fn visit(
     let row: Option<VisitRow> = on_db!(db, pool => sqlx::query_as(
         "SELECT o.id, o.name, o.slug, o.invitation_lifetime_secs, o.created_at,
                 m.id AS membership_id, m.kind, m.role, m.status, m.modules, m.all_sub_accounts,
-                m.last_active_at
+                m.last_active_at, m.access_ends_at
          FROM organizations o
          LEFT JOIN memberships m ON m.organization_id = o.id AND m.user_id = $2
          WHERE o.slug = $1",
     ).bind(slug).bind(user_id).fetch_optional(pool).await)?;
+    let at = now();
     Ok(row.map(|row| {
         let membership = match (row.membership_id, row.kind, row.role, row.status) {
             (Some(id), Some(kind), Some(role), Some(status)) => {
@@ -186,7 +188,7 @@ pub async fn visit(
                     organization_id: row.organization.id,
                     kind,
                     role,
-                    status,
+                    status: effective_status(status, row.access_ends_at, at),
                     modules: row.modules.unwrap_or_default(),
                     all_sub_accounts: row.all_sub_accounts.unwrap_or(true),
                 }))
@@ -201,6 +203,19 @@ pub async fn visit(
     }))
 }
 
+/// A membership whose access end has passed counts as deactivated at once,
+/// before the job that deactivates it has run.
+fn effective_status(
+    status: MemberStatus,
+    access_ends_at: Option<DateTime<Utc>>,
+    at: DateTime<Utc>,
+) -> MemberStatus {
+    match access_ends_at {
+        Some(end) if end <= at => MemberStatus::Deactivated,
+        _ => status,
+    }
+}
+
 /// An organization the user belongs to, as listed in the organization switcher.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct UserOrganizationRow {
@@ -209,16 +224,29 @@ pub struct UserOrganizationRow {
     pub kind: MembershipKind,
     pub role: Role,
     pub status: MemberStatus,
+    pub access_ends_at: Option<DateTime<Utc>>,
 }
 
 /// Every organization the user has a membership in, active ones first, by name.
 pub async fn for_user(db: &Db, user_id: Uuid) -> Result<Vec<UserOrganizationRow>, sqlx::Error> {
     on_db!(db, pool => sqlx::query_as(
-        "SELECT o.name, o.slug, m.kind, m.role, m.status
+        "SELECT o.name, o.slug, m.kind, m.role, m.status, m.access_ends_at
          FROM memberships m JOIN organizations o ON o.id = m.organization_id
          WHERE m.user_id = $1
          ORDER BY CASE WHEN m.status = 'active' THEN 0 ELSE 1 END, o.name",
     ).bind(user_id).fetch_all(pool).await)
+    .map(|rows: Vec<UserOrganizationRow>| {
+        let at = now();
+        let mut rows: Vec<UserOrganizationRow> = rows
+            .into_iter()
+            .map(|row| UserOrganizationRow {
+                status: effective_status(row.status, row.access_ends_at, at),
+                ..row
+            })
+            .collect();
+        rows.sort_by_key(|row| row.status != MemberStatus::Active);
+        rows
+    })
 }
 
 /// How many memberships an organization has, by kind and status: one row kept

@@ -43,6 +43,26 @@ pub async fn enqueue_in(tx: &mut Tx, mail: &NewMail<'_>) -> Result<Uuid, sqlx::E
     Ok(id)
 }
 
+/// Queues many mails in the transaction of the change that causes them, a few
+/// hundred rows per statement.
+pub async fn enqueue_many_in(tx: &mut Tx, mails: &[NewMail<'_>]) -> Result<(), sqlx::Error> {
+    let at = now();
+    for part in mails.chunks(400) {
+        on_tx!(tx, conn => {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO outbox (id, to_address, subject, text_body, html_body, status, next_attempt_at, created_at) ",
+            );
+            insert.push_values(part, |mut b, mail| {
+                b.push_bind(new_id()).push_bind(mail.to).push_bind(mail.subject)
+                    .push_bind(mail.text_body).push_bind(mail.html_body).push_bind("queued")
+                    .push_bind(at).push_bind(at);
+            });
+            insert.build().execute(&mut *conn).await.map(|_| ())
+        })?;
+    }
+    Ok(())
+}
+
 /// Claims up to `limit` due messages for `lease`: queued ones whose time has
 /// come, and ones a crashed worker left in `sending` past their lease. On
 /// PostgreSQL, `FOR UPDATE SKIP LOCKED` keeps two instances from taking the

@@ -28,6 +28,8 @@ pub enum AuditAction {
     InvitationLifetimeChanged,
     MemberAccessChanged,
     MemberKindChanged,
+    MemberAccessEndChanged,
+    MemberAccessEnded,
     MemberDeactivated,
     MemberReactivated,
     MemberRemoved,
@@ -39,7 +41,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 30] = [
+    pub const ALL: [AuditAction; 32] = [
         AuditAction::SignedUp,
         AuditAction::SignUpAttempted,
         AuditAction::OrganizationCreated,
@@ -62,6 +64,8 @@ impl AuditAction {
         AuditAction::InvitationLifetimeChanged,
         AuditAction::MemberAccessChanged,
         AuditAction::MemberKindChanged,
+        AuditAction::MemberAccessEndChanged,
+        AuditAction::MemberAccessEnded,
         AuditAction::MemberDeactivated,
         AuditAction::MemberReactivated,
         AuditAction::MemberRemoved,
@@ -96,6 +100,8 @@ impl AuditAction {
             AuditAction::InvitationLifetimeChanged => "organization.invitation_lifetime_changed",
             AuditAction::MemberAccessChanged => "member.access_changed",
             AuditAction::MemberKindChanged => "member.kind_changed",
+            AuditAction::MemberAccessEndChanged => "member.access_end_changed",
+            AuditAction::MemberAccessEnded => "member.access_ended",
             AuditAction::MemberDeactivated => "member.deactivated",
             AuditAction::MemberReactivated => "member.reactivated",
             AuditAction::MemberRemoved => "member.removed",
@@ -132,6 +138,8 @@ impl AuditAction {
             AuditAction::InvitationLifetimeChanged => "Changed the invitation lifetime",
             AuditAction::MemberAccessChanged => "Changed a member's role or permissions",
             AuditAction::MemberKindChanged => "Made a member a partner or a team member",
+            AuditAction::MemberAccessEndChanged => "Changed a partner's access end date",
+            AuditAction::MemberAccessEnded => "A partner's access ended on its end date",
             AuditAction::MemberDeactivated => "Deactivated a member",
             AuditAction::MemberReactivated => "Reactivated a member",
             AuditAction::MemberRemoved => "Removed a member",
@@ -203,7 +211,7 @@ pub struct AuditEntry {
 }
 
 /// The actions an organization's audit log records, for its filter.
-pub const ORGANIZATION_ACTIONS: [AuditAction; 20] = [
+pub const ORGANIZATION_ACTIONS: [AuditAction; 22] = [
     AuditAction::OrganizationCreated,
     AuditAction::InvitationSent,
     AuditAction::InvitationResent,
@@ -211,6 +219,8 @@ pub const ORGANIZATION_ACTIONS: [AuditAction; 20] = [
     AuditAction::InvitationAccepted,
     AuditAction::MemberAccessChanged,
     AuditAction::MemberKindChanged,
+    AuditAction::MemberAccessEndChanged,
+    AuditAction::MemberAccessEnded,
     AuditAction::MemberDeactivated,
     AuditAction::MemberReactivated,
     AuditAction::MemberRemoved,

@@ -14,8 +14,16 @@ pub const MAX_ROWS: usize = 10_000;
 pub const MAX_CSV_BYTES: usize = 1_048_576;
 /// How often one invitation may be resent in 24 hours.
 pub const RESENDS_PER_DAY: i64 = 3;
-/// The CSV header, in order (`kind` is optional: `team` or `partner`).
-pub const CSV_HEADER: [&str; 5] = ["email", "role", "modules", "sub_accounts", "kind"];
+/// The CSV header, in order. Only `email` is required; `kind` is `team` or
+/// `partner`, `access_until` a partner's last day (`YYYY-MM-DD`).
+pub const CSV_HEADER: [&str; 6] = [
+    "email",
+    "role",
+    "modules",
+    "sub_accounts",
+    "kind",
+    "access_until",
+];
 
 /// Invitation lifetimes an organization can choose, in seconds (1 hour to 30 days).
 pub const LIFETIME_CHOICES: [i64; 9] = [
@@ -70,6 +78,9 @@ pub struct DraftRow {
     pub input: String,
     /// Team member or partner.
     pub kind: MembershipKind,
+    /// For a partner: the last day of access (`YYYY-MM-DD`), checked on the
+    /// server; empty for none.
+    pub access_until: String,
     pub role: Role,
     pub modules: Vec<Module>,
     /// `None`: every sub-account. `Some(ids)`: only these.
@@ -320,6 +331,8 @@ pub struct InvitationView {
     pub inviter: Option<String>,
     pub sent_at: Timestamp,
     pub expires_at: Timestamp,
+    /// For a partner: the last day of access the membership will have.
+    pub access_until: Option<Timestamp>,
     pub send_count: i64,
     pub state: InvitationState,
     pub delivery: Delivery,
@@ -345,6 +358,8 @@ pub struct InvitationPreview {
     pub kind: MembershipKind,
     pub role: Role,
     pub expires_at: Timestamp,
+    /// For a partner: the last day of access.
+    pub access_until: Option<Timestamp>,
     /// What the visitor can do with it.
     pub next: AcceptStep,
 }
@@ -369,6 +384,8 @@ pub enum LinkProblem {
     Expired,
     Cancelled,
     Used,
+    /// A partner invitation whose access end date has passed.
+    AccessEnded,
 }
 
 impl LinkProblem {
@@ -378,6 +395,7 @@ impl LinkProblem {
             LinkProblem::Expired => "This invitation has expired",
             LinkProblem::Cancelled => "This invitation was cancelled",
             LinkProblem::Used => "This invitation has already been used",
+            LinkProblem::AccessEnded => "The access this invitation offered has ended",
         }
     }
 
@@ -394,6 +412,9 @@ impl LinkProblem {
             }
             LinkProblem::Used => {
                 "Someone already accepted this invitation. If it was you, log in to open the organization."
+            }
+            LinkProblem::AccessEnded => {
+                "The invitation gave partner access until a date that has passed. Ask the person who invited you for a new invitation."
             }
         }
     }

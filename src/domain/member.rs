@@ -35,6 +35,8 @@ pub struct MemberView {
     pub joined_at: Timestamp,
     /// When they last opened the organization (never, if `None`).
     pub last_active: Option<Timestamp>,
+    /// A partner's last day of access, when it ends.
+    pub access_until: Option<Timestamp>,
 }
 
 /// The orders the Members tabs offer.
@@ -89,6 +91,10 @@ pub struct MemberDetail {
     /// Changes carry it back; a stale one is refused.
     pub version: i64,
     pub joined_at: Timestamp,
+    /// A partner's last day of access, when it ends.
+    pub access_until: Option<Timestamp>,
+    /// Whether that day has passed.
+    pub access_ended: bool,
     /// What the person can do: the role's modules plus the grants it may hold.
     pub effective_modules: Vec<Module>,
     /// The sub-accounts they see, by name (every open one when unrestricted).

@@ -1,5 +1,6 @@
 //! Plain types and rules shared by the server and the browser. No I/O, no Leptos.
 
+pub mod access_end;
 pub mod account;
 pub mod address_list;
 pub mod audit;

@@ -2,6 +2,7 @@
 //! that causes them) and delivered by a background worker, through SMTP or
 //! into the development mailbox.
 
+pub mod access_ends;
 pub mod templates;
 pub mod transport;
 pub mod worker;

@@ -25,6 +25,24 @@ fn html_page(paragraphs: &[String], action: Option<(&str, &str)>) -> String {
     body
 }
 
+/// A message of paragraphs and an optional button, in text and HTML.
+pub(super) fn compose(
+    subject: String,
+    lines: Vec<String>,
+    action: Option<(&str, &str)>,
+) -> Rendered {
+    let mut text = lines.join("\n\n");
+    if let Some((_, link)) = action {
+        text.push_str(&format!("\n\n{link}"));
+    }
+    text.push_str("\n\n— Consort\n");
+    Rendered {
+        subject,
+        text,
+        html: html_page(&lines, action),
+    }
+}
+
 pub fn password_reset(name: &str, link: &str, expires_at: DateTime<Utc>) -> Rendered {
     let lines = vec![
         format!("Hello {name},"),
@@ -82,13 +100,21 @@ pub struct Invitation<'a> {
     pub inviter: &'a str,
     pub role: &'a str,
     pub partner: bool,
+    /// A partner's last day of access ("31 March 2027"), when it ends.
+    pub access_until: Option<String>,
     pub link: &'a str,
     pub expires_at: DateTime<Utc>,
 }
 
 pub fn invitation(invite: &Invitation<'_>) -> Rendered {
     let what = if invite.partner {
-        format!("as a partner with the role {}", invite.role)
+        match &invite.access_until {
+            Some(day) => format!(
+                "as a partner with the role {}, with access until {day}",
+                invite.role
+            ),
+            None => format!("as a partner with the role {}", invite.role),
+        }
     } else {
         format!("as a team member with the role {}", invite.role)
     };

@@ -100,6 +100,9 @@ fn Invitation(invitation: InvitationPreview, token: String) -> impl IntoView {
                 <dt>"Role"</dt><dd>{invitation.role.label()}</dd>
                 <dt>"Invited address"</dt><dd>{invitation.email.clone()}</dd>
                 <dt>"Link expires"</dt><dd>{date_time(invitation.expires_at)}</dd>
+                {invitation.access_until.map(|day| view! {
+                    <dt>"Access until"</dt><dd>{crate::domain::time::date(day)}" (inclusive)"</dd>
+                })}
             </dl>
         </div>
         {step}

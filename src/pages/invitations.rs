@@ -125,7 +125,7 @@ fn Row(
     view! {
         <tr>
             <td data-label="Email">{inv.email.clone()}</td>
-            <td data-label="Role">{inv.role.label()}{(inv.kind == crate::domain::role::MembershipKind::Partner).then_some(" · partner")}</td>
+            <td data-label="Role">{inv.role.label()}{(inv.kind == crate::domain::role::MembershipKind::Partner).then_some(" · partner")}{inv.access_until.map(|day| format!(" until {}", crate::domain::time::short_date(day)))}</td>
             <td data-label="Status"><span class=badge>{inv.state.label()}</span></td>
             <td data-label="Invited by">{inv.inviter.clone().unwrap_or_else(|| "—".into())}</td>
             <td data-label="Sent">{date_time(inv.sent_at)}{(inv.send_count > 1).then(|| format!(" (sent {} times)", inv.send_count))}</td>

@@ -2,6 +2,7 @@
 //! modules and sub-accounts, and deactivate, reactivate or remove (admins).
 
 use super::org_layout::ShellResource;
+use crate::components::access_end::{AccessEndCard, ReactivatePartner};
 use crate::components::confirm::ConfirmButton;
 use crate::components::error_panel::LoadError;
 use crate::components::form::{FormAlert, toggle_in};
@@ -88,7 +89,7 @@ fn Member(
                 format!("{name} was reactivated.")
             };
             report(
-                set_member_active(slug.get_untracked(), id, !active, version).await,
+                set_member_active(slug.get_untracked(), id, !active, version, None).await,
                 done,
             );
         });
@@ -105,12 +106,20 @@ fn Member(
             }
         });
     });
+    let until = detail
+        .access_until
+        .map(|day| format!(" · access until {}", date(day)))
+        .unwrap_or_default();
     let org_facts = format!(
-        "{} · {} · joined {}",
+        "{} · {} · joined {}{until}",
         detail.role.label(),
         detail.kind.label(),
         date(detail.joined_at)
     );
+    let manages = !detail.is_you
+        && viewer.rank() >= Role::Admin.rank()
+        && (detail.role != Role::Owner || viewer == Role::Owner);
+    let partner = detail.kind == MembershipKind::Partner;
     view! {
         <div class="page-head">
             <h1>{detail.name.clone()}{detail.is_you.then_some(" (you)")}</h1>
@@ -143,14 +152,21 @@ fn Member(
         {(viewer == Role::Owner && !detail.is_you && active && detail.role != Role::Owner).then(|| view! {
             <OwnershipCard name=name.clone() id version slug status on_change />
         })}
-        {(!detail.is_you && viewer.rank() >= Role::Admin.rank() && (detail.role != Role::Owner || viewer == Role::Owner)).then(|| view! {
+        {(manages && partner).then(|| view! {
+            <AccessEndCard name=name.clone() id version access_until=detail.access_until
+                access_ended=detail.access_ended slug status on_change />
+        })}
+        {manages.then(|| view! {
             <KindCard name=name.clone() kind=detail.kind id version slug status on_change />
         })}
         {(!detail.is_you).then(|| view! {
             <section class="card danger-zone" aria-labelledby="status-heading">
                 <h2 id="status-heading">"Access to the organization"</h2>
                 <div class="actions">
-                    <ConfirmButton
+                    {(partner && !active).then(|| view! {
+                        <ReactivatePartner name=name.clone() id version slug status on_change />
+                    })}
+                    {(!partner || active).then(|| view! { <ConfirmButton
                         label=if active { "Deactivate" } else { "Reactivate" }
                         name=format!("{} {name}", if active { "Deactivate" } else { "Reactivate" })
                         question=if active {
@@ -160,7 +176,7 @@ fn Member(
                         }
                         confirm=if active { "Deactivate" } else { "Reactivate" }
                         on_confirm=toggle
-                    />
+                    /> })}
                     <ConfirmButton
                         label="Remove"
                         name=format!("Remove {name}")

@@ -175,7 +175,7 @@ fn Row(m: MemberView, slug: String, can_manage: bool) -> impl IntoView {
         <tr>
             <td data-label="Name"><span class="person">{name}<span class="muted">{m.email}</span></span></td>
             <td class="nowrap" data-label="Role">{m.role.label()}</td>
-            <td class="nowrap" data-label="Kind">{m.kind.label()}</td>
+            <td class="nowrap" data-label="Kind">{m.kind.label()}{m.access_until.map(|day| format!(" · until {}", short_date(day)))}</td>
             <td data-label="Modules">{modules}</td>
             <td data-label="Sub-accounts">{subs}</td>
             <td class="nowrap" data-label="Joined">{short_date(m.joined_at)}</td>

@@ -39,6 +39,9 @@ pub async fn set_member_active(
     user_id: Uuid,
     active: bool,
     version: i64,
+    /// Reactivating a partner: the new last day of access (empty: none).
+    #[server(default)]
+    access_until: Option<String>,
 ) -> Result<(), AppError> {
     run(|req| async move {
         service::set_active(
@@ -48,6 +51,45 @@ pub async fn set_member_active(
             &slug,
             user_id,
             active,
+            version,
+            access_until.as_deref(),
+        )
+        .await
+    })
+    .await
+}
+
+#[server(endpoint = "set_access_end")]
+pub async fn set_access_end(
+    slug: String,
+    user_id: Uuid,
+    access_until: String,
+    version: i64,
+) -> Result<(), AppError> {
+    run(|req| async move {
+        crate::service::partner_access::set(
+            &req.state,
+            &req.client,
+            req.session,
+            &slug,
+            user_id,
+            &access_until,
+            version,
+        )
+        .await
+    })
+    .await
+}
+
+#[server(endpoint = "extend_access")]
+pub async fn extend_access(slug: String, user_id: Uuid, version: i64) -> Result<(), AppError> {
+    run(|req| async move {
+        crate::service::partner_access::extend(
+            &req.state,
+            &req.client,
+            req.session,
+            &slug,
+            user_id,
             version,
         )
         .await

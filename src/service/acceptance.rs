@@ -44,6 +44,9 @@ fn problem(row: &InvitationRow) -> Option<LinkProblem> {
         InvitationStatus::Accepted => Some(LinkProblem::Used),
         InvitationStatus::Cancelled => Some(LinkProblem::Cancelled),
         InvitationStatus::Pending if row.expires_at <= db::now() => Some(LinkProblem::Expired),
+        InvitationStatus::Pending if row.access_ends_at.is_some_and(|end| end <= db::now()) => {
+            Some(LinkProblem::AccessEnded)
+        }
         InvitationStatus::Pending => None,
     }
 }
@@ -97,6 +100,9 @@ pub async fn preview(
         inviter: row.inviter_name,
         email: row.email,
         expires_at: row.expires_at.into(),
+        access_until: row
+            .access_ends_at
+            .map(|end| crate::domain::access_end::last_day(end.into())),
         next,
     }))
 }

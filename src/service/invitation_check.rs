@@ -1,12 +1,14 @@
 //! The verdict on every address before anything is sent: each row ends in
 //! exactly one outcome. Pure: the caller loads what the organization already has.
 
+use crate::domain::access_end;
 use crate::domain::email::EmailAddress;
 use crate::domain::invitation::{CheckReport, CheckedRow, DraftRow, Outcome};
 use crate::domain::module::{self, Module};
 use crate::domain::policy::{OWN_SUB_ACCOUNTS_ONLY, may_grant_role, may_grant_sub_accounts};
 use crate::domain::role::{MembershipKind, Role};
 pub use crate::domain::sub_account::SubAccountIndex;
+use crate::domain::time::Timestamp;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 use uuid::Uuid;
@@ -19,6 +21,8 @@ pub struct Candidate {
     pub input: String,
     pub email: Result<EmailAddress, String>,
     pub kind: Result<MembershipKind, String>,
+    /// A partner's last day of access as given (`YYYY-MM-DD`), empty for none.
+    pub access_until: String,
     pub role: Result<Role, String>,
     pub modules: Result<Vec<Module>, String>,
     /// `None`: every sub-account.
@@ -30,6 +34,8 @@ pub struct Candidate {
 pub struct Invitee {
     pub email: EmailAddress,
     pub kind: MembershipKind,
+    /// When a partner's access will end.
+    pub access_ends_at: Option<Timestamp>,
     pub role: Role,
     pub modules: Vec<Module>,
     pub sub_accounts: Option<Vec<Uuid>>,
@@ -44,6 +50,8 @@ pub struct Context<'a> {
     pub pending: &'a HashMap<String, Uuid>,
     /// Submitted addresses of people who are team members of another organization.
     pub team_elsewhere: &'a HashSet<String>,
+    /// The time of the check, for end dates.
+    pub now: Timestamp,
 }
 
 /// Rows typed or pasted in the dialog, numbered from 1.
@@ -57,6 +65,7 @@ pub fn from_drafts(rows: Vec<DraftRow>, index: &SubAccountIndex) -> Vec<Candidat
                 input: row.input.trim().to_string(),
                 email,
                 kind: Ok(row.kind),
+                access_until: row.access_until.trim().to_string(),
                 role: Ok(row.role),
                 modules: Ok(row.modules),
                 sub_accounts: match row.sub_accounts {
@@ -113,6 +122,14 @@ fn judge(
 ) -> Result<Invitee, Outcome> {
     let email = candidate.email.clone().map_err(Outcome::Invalid)?;
     let kind = candidate.kind.clone().map_err(Outcome::Invalid)?;
+    let access_ends_at =
+        access_end::choose(&candidate.access_until, context.now).map_err(Outcome::Invalid)?;
+    if access_ends_at.is_some() && kind == MembershipKind::Team {
+        return Err(Outcome::Invalid(
+            "Only partners have an access end date: invite as a partner, or leave the date empty."
+                .into(),
+        ));
+    }
     let role = candidate.role.clone().map_err(Outcome::Invalid)?;
     let modules = candidate.modules.clone().map_err(Outcome::Invalid)?;
     let sub_accounts = candidate.sub_accounts.clone().map_err(Outcome::Invalid)?;
@@ -153,6 +170,7 @@ fn judge(
     Ok(Invitee {
         email,
         kind,
+        access_ends_at,
         role,
         modules,
         sub_accounts,
@@ -200,6 +218,7 @@ mod tests {
             input: email.into(),
             email: EmailAddress::parse(email).map_err(|e| e.message().to_string()),
             kind: Ok(MembershipKind::Team),
+            access_until: String::new(),
             role: Ok(role),
             modules: Ok(vec![]),
             sub_accounts: Ok(None),
@@ -218,6 +237,7 @@ mod tests {
             member_keys: &members,
             pending: &pending,
             team_elsewhere: &elsewhere,
+            now: Timestamp(1_796_169_600),
         };
         let mut user_with_members = candidate(8, "ben@acme.test", Role::User);
         user_with_members.modules = Ok(vec![Module::Members]);
@@ -276,16 +296,39 @@ mod tests {
             member_keys: &none,
             pending: &HashMap::new(),
             team_elsewhere: &elsewhere,
+            now: Timestamp(1_796_169_600),
         };
         let (report, invitees) = check(
-            vec![Candidate {
-                kind: Ok(MembershipKind::Partner),
-                ..candidate(1, "team@other.test", Role::Admin)
-            }],
+            vec![
+                Candidate {
+                    kind: Ok(MembershipKind::Partner),
+                    access_until: "2027-03-31".into(),
+                    ..candidate(1, "team@other.test", Role::Admin)
+                },
+                Candidate {
+                    access_until: "2027-03-31".into(),
+                    ..candidate(2, "free@x.test", Role::User)
+                },
+                Candidate {
+                    kind: Ok(MembershipKind::Partner),
+                    access_until: "2020-01-01".into(),
+                    ..candidate(3, "late@x.test", Role::User)
+                },
+            ],
             &context,
         );
         assert_eq!(report.rows[0].outcome, Outcome::WillInvite);
         assert_eq!(invitees[0].kind, MembershipKind::Partner);
+        assert_eq!(
+            invitees[0].access_ends_at,
+            access_end::parse_day("2027-04-01")
+        );
+        assert!(
+            matches!(&report.rows[1].outcome, Outcome::Invalid(m) if m.starts_with("Only partners"))
+        );
+        assert!(
+            matches!(&report.rows[2].outcome, Outcome::Invalid(m) if m.contains("in the past"))
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! Reads an uploaded invitations CSV (`email,role,modules,sub_accounts,kind`, with
-//! a header row; only `email` is required) into candidates. Problems with the whole file are one clear
+//! Reads an uploaded invitations CSV (`email,role,modules,sub_accounts,kind,
+//! access_until`, with a header row; only `email` is required) into candidates. Problems with the whole file are one clear
 //! message; problems with a row stay on that row.
 
 use super::invitation_check::{Candidate, SubAccountIndex, single_address};
@@ -14,6 +14,7 @@ struct Columns {
     modules: Option<usize>,
     sub_accounts: Option<usize>,
     kind: Option<usize>,
+    access_until: Option<usize>,
     count: usize,
 }
 
@@ -131,7 +132,8 @@ fn columns(header: &csv::StringRecord) -> Result<Columns, String> {
         ));
     }
     let mut email = None;
-    let (mut role, mut modules, mut sub_accounts, mut kind) = (None, None, None, None);
+    let (mut role, mut modules, mut sub_accounts) = (None, None, None);
+    let (mut kind, mut access_until) = (None, None);
     for (i, name) in names.iter().enumerate() {
         let slot = match name.as_str() {
             "email" => &mut email,
@@ -139,6 +141,7 @@ fn columns(header: &csv::StringRecord) -> Result<Columns, String> {
             "modules" => &mut modules,
             "sub_accounts" => &mut sub_accounts,
             "kind" => &mut kind,
+            "access_until" => &mut access_until,
             "" => continue,
             other => {
                 return Err(format!(
@@ -161,6 +164,7 @@ fn columns(header: &csv::StringRecord) -> Result<Columns, String> {
         modules,
         sub_accounts,
         kind,
+        access_until,
         count: names.len(),
     })
 }
@@ -206,6 +210,7 @@ fn candidate(
         input,
         email,
         kind,
+        access_until: cell(columns.access_until).to_string(),
         role,
         modules: module::parse_list(cell(columns.modules)),
         sub_accounts: index.resolve_names(cell(columns.sub_accounts)),

@@ -20,6 +20,7 @@ use crate::domain::page::{PAGE_SIZE, Page};
 use crate::domain::policy::{Action, may_grant_role};
 use crate::domain::role::{MembershipKind, Role};
 use crate::domain::sub_account::SubAccount;
+use crate::domain::time::date;
 use crate::error::AppError;
 use crate::mail::templates;
 use crate::state::AppState;
@@ -91,6 +92,9 @@ pub async fn send(
                 inviter: &inviter,
                 role: invitee.role.label(),
                 partner: invitee.kind == MembershipKind::Partner,
+                access_until: invitee
+                    .access_ends_at
+                    .map(|end| date(crate::domain::access_end::last_day(end))),
                 link: &acceptance_link(state, &token),
                 expires_at,
             });
@@ -131,6 +135,7 @@ fn new_invitation(
         email: invitee.email.to_string(),
         email_key: invitee.email.key(),
         kind: invitee.kind,
+        access_ends_at: invitee.access_ends_at.map(db::at),
         role: invitee.role,
         modules: module::join_list(&invitee.modules),
         sub_accounts: invitee.sub_accounts.clone(),
@@ -196,6 +201,7 @@ async fn evaluate(
             member_keys: &member_keys,
             pending: &pending,
             team_elsewhere: &team_elsewhere,
+            now: db::now().into(),
         },
     ))
 }
@@ -262,6 +268,9 @@ fn view(
         inviter: row.inviter_name,
         sent_at: row.sent_at.into(),
         expires_at: row.expires_at.into(),
+        access_until: row
+            .access_ends_at
+            .map(|end| crate::domain::access_end::last_day(end.into())),
         send_count: row.send_count,
         state,
         delivery,
@@ -313,6 +322,9 @@ pub async fn resend(
         inviter: &inviter,
         role: role.label(),
         partner: invitation.kind == MembershipKind::Partner,
+        access_until: invitation
+            .access_ends_at
+            .map(|end| date(crate::domain::access_end::last_day(end.into()))),
         link: &acceptance_link(state, &token),
         expires_at,
     });

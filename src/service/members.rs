@@ -2,22 +2,20 @@
 //! changing, deactivating and removing members.
 
 use super::invitation_check::SubAccountIndex;
-use super::organizations::{MemberContext, member_context};
+pub use super::member_target::{OUTSIDE_YOUR_SUB_ACCOUNTS, grantable_sub_accounts};
+use super::member_target::{TEAM_ELSEWHERE, change_error, changeable, other_member, rule, target};
+use super::organizations::member_context;
 use crate::auth::client::Client;
 use crate::auth::session::Session;
-use crate::db::{
-    self,
-    members::{Change, ChangeError},
-};
+use crate::db::{self, members::Change};
+use crate::domain::access_end;
 use crate::domain::audit::AuditAction;
 use crate::domain::member::MembershipId;
 use crate::domain::member::{AccessChange, MemberDetail, MemberQuery, MemberView};
 use crate::domain::module;
 use crate::domain::page::{PAGE_SIZE, Page};
-use crate::domain::policy::{
-    Action, OWN_SUB_ACCOUNTS_ONLY, may_change_member, may_grant_sub_accounts,
-};
-use crate::domain::role::{MemberStatus, MembershipKind, Role};
+use crate::domain::policy::{Action, OWN_SUB_ACCOUNTS_ONLY, may_grant_sub_accounts};
+use crate::domain::role::{MemberStatus, MembershipKind};
 use crate::domain::sub_account::SubAccount;
 use crate::error::{AppError, Checks};
 use crate::mail::templates::MemberNotice;
@@ -63,6 +61,9 @@ pub async fn list(
                 .then(|| names.remove(&row.id).unwrap_or_default()),
             joined_at: row.created_at.into(),
             last_active: row.last_active_at.map(Into::into),
+            access_until: row
+                .access_ends_at
+                .map(|end| access_end::last_day(end.into())),
         })
         .collect();
     Ok(Page {
@@ -72,11 +73,6 @@ pub async fn list(
         page_size: PAGE_SIZE,
     })
 }
-
-const NO_MEMBER: &str = "This person is not a member of this organization.";
-const STALE: &str = "Someone else changed this member since you opened the page. Reload to see their change, then try again.";
-const LAST_OWNER: &str =
-    "This is the organization's last active owner: make someone else owner first.";
 
 /// A member of the organization as the detail page shows them.
 pub async fn detail(
@@ -113,82 +109,14 @@ pub async fn detail(
         sub_accounts: limited,
         version: row.version,
         joined_at: row.created_at.into(),
+        access_until: row
+            .access_ends_at
+            .map(|end| access_end::last_day(end.into())),
+        access_ended: row.access_ends_at.is_some_and(|end| end <= db::now()),
         effective_sub_accounts,
         is_you: row.user_id == ctx.user_id,
     })
 }
-
-/// The member `user_id` of the actor's organization, if the actor may see them
-/// (a viewer limited to some sub-accounts sees only who shares one).
-async fn target(
-    state: &AppState,
-    ctx: &MemberContext,
-    user_id: Uuid,
-) -> Result<db::members::MembershipRow, AppError> {
-    let row = db::members::find(&state.db, ctx.organization.id, user_id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(NO_MEMBER.into()))?;
-    if let Some(viewer) = ctx.membership.sub_account_scope
-        && !db::members::shares_sub_account(&state.db, viewer, row.id).await?
-    {
-        return Err(AppError::NotFound(NO_MEMBER.into()));
-    }
-    Ok(row)
-}
-
-/// A member the actor may change: one whose sub-account access lies within the
-/// actor's own. An admin limited to some sub-accounts sees who shares one with
-/// them, but changes, deactivates or removes only those wholly inside their reach
-/// (never someone with access to all, or to a sub-account they lack).
-async fn changeable(
-    state: &AppState,
-    row: &db::members::MembershipRow,
-    own: Option<&[Uuid]>,
-) -> Result<(), AppError> {
-    if own.is_none() {
-        return Ok(());
-    }
-    let theirs = if row.all_sub_accounts {
-        None
-    } else {
-        Some(db::members::sub_account_ids(&state.db, row.id).await?)
-    };
-    if may_grant_sub_accounts(own, theirs.as_deref()) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(OUTSIDE_YOUR_SUB_ACCOUNTS.into()))
-    }
-}
-
-pub const OUTSIDE_YOUR_SUB_ACCOUNTS: &str = "This person has access to sub-accounts you do not have: only someone with access to all of them can change, deactivate or remove them.";
-
-/// The sub-accounts the actor may give: all (`None`), or their own.
-pub async fn grantable_sub_accounts(
-    state: &AppState,
-    ctx: &MemberContext,
-) -> Result<Option<Vec<Uuid>>, AppError> {
-    Ok(match ctx.membership.sub_account_scope {
-        None => None,
-        Some(own) => Some(db::members::sub_account_ids(&state.db, own).await?),
-    })
-}
-
-fn rule(actor: Role, current: &db::members::MembershipRow, new: Role) -> Result<Role, AppError> {
-    let current = current.role;
-    may_change_member(actor, current, new).map_err(|r| AppError::Forbidden(r.message().into()))?;
-    Ok(current)
-}
-
-fn change_error(e: ChangeError) -> AppError {
-    match e {
-        ChangeError::Stale => AppError::Conflict(STALE.into()),
-        ChangeError::LastOwner => AppError::Conflict(LAST_OWNER.into()),
-        ChangeError::TeamElsewhere => AppError::field("kind", TEAM_ELSEWHERE),
-        ChangeError::Db(e) => e.into(),
-    }
-}
-
-const TEAM_ELSEWHERE: &str = "This person is a team member of another organization, and a person can be a team member of only one. They stay a partner here.";
 
 /// Changes a member's role, modules and sub-account access.
 pub async fn update_access(
@@ -290,28 +218,11 @@ pub async fn update_access(
     Ok(())
 }
 
-/// Another member whom the actor may deactivate or remove (their role stays
-/// as it is, so only the owner rule applies); `yourself` says why not oneself.
-async fn other_member(
-    state: &AppState,
-    current: Option<Session>,
-    slug: &str,
-    user_id: Uuid,
-    yourself: &str,
-) -> Result<(MemberContext, db::members::MembershipRow), AppError> {
-    let ctx = member_context(state, current, slug, Action::ManageMembers).await?;
-    let row = target(state, &ctx, user_id).await?;
-    if user_id == ctx.user_id {
-        return Err(AppError::Forbidden(yourself.into()));
-    }
-    rule(ctx.membership.role, &row, row.role)?;
-    let own = grantable_sub_accounts(state, &ctx).await?;
-    changeable(state, &row, own.as_deref()).await?;
-    Ok((ctx, row))
-}
-
 /// Deactivates (the person keeps the membership but cannot open the
-/// organization: every request checks it) or reactivates a member.
+/// organization: every request checks it) or reactivates a member. A partner
+/// is reactivated with a new last day of access (`YYYY-MM-DD`, or empty for
+/// none); `None` keeps the current end, unless it has passed.
+#[allow(clippy::too_many_arguments)]
 pub async fn set_active(
     state: &AppState,
     client: &Client,
@@ -320,6 +231,7 @@ pub async fn set_active(
     user_id: Uuid,
     active: bool,
     version: i64,
+    access_until: Option<&str>,
 ) -> Result<(), AppError> {
     let (ctx, row) = other_member(
         state,
@@ -346,7 +258,31 @@ pub async fn set_active(
     } else {
         (AuditAction::MemberDeactivated, MemberNotice::Deactivated)
     };
-    let mail = ctx.notice(state, notice, &row.name).await?;
+    // A partner comes back with an end chosen now: the old one may have passed.
+    let new_end = match (active, row.kind, access_until) {
+        (true, MembershipKind::Partner, Some(text)) => Some(
+            access_end::choose(text, db::now().into())
+                .map_err(|message| AppError::field("access_until", message))?
+                .map(db::at),
+        ),
+        (true, MembershipKind::Partner, None)
+            if row.access_ends_at.is_some_and(|end| end <= db::now()) =>
+        {
+            return Err(AppError::field(
+                "access_until",
+                format!(
+                    "{}'s access ended after {}: choose a new last day, or none.",
+                    row.name,
+                    crate::domain::time::date(access_end::last_day(
+                        row.access_ends_at.unwrap_or_default().into()
+                    ))
+                ),
+            ));
+        }
+        _ => None,
+    };
+    let actor = ctx.actor_name(state).await?;
+    let mail = ctx.notice_from(state, &actor, notice, &row.name);
     let mut tx = state.db.begin().await?;
     db::members::change(
         &mut tx,
@@ -357,6 +293,19 @@ pub async fn set_active(
     )
     .await
     .map_err(change_error)?;
+    if let Some(end) = new_end.filter(|end| *end != row.access_ends_at) {
+        super::partner_access::write_in(
+            &mut tx,
+            state,
+            client,
+            &ctx,
+            &actor,
+            &row,
+            end,
+            version + 1,
+        )
+        .await?;
+    }
     state.mailer.queue_in(&mut tx, &row.email, &mail).await?;
     ctx.record_in(
         &mut tx,

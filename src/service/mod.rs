@@ -4,6 +4,7 @@
 //! integration tests call these same functions.
 
 pub mod acceptance;
+pub mod access_ends;
 pub mod accounts;
 pub mod audit_log;
 pub mod billing;
@@ -11,9 +12,11 @@ pub mod contacts;
 pub mod invitation_check;
 pub mod invitation_csv;
 pub mod invitations;
+pub mod member_target;
 pub mod members;
 pub mod organizations;
 pub mod ownership;
+pub mod partner_access;
 pub mod passwords;
 pub mod settings;
 

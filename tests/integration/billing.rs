@@ -149,9 +149,18 @@ async fn seats_follow_the_membership_history() {
                 .await
                 .unwrap()
                 .version;
-            members::set_active(&env.state, &env.client(), owner, &acme.slug, uma, active, v)
-                .await
-                .unwrap();
+            members::set_active(
+                &env.state,
+                &env.client(),
+                owner,
+                &acme.slug,
+                uma,
+                active,
+                v,
+                None,
+            )
+            .await
+            .unwrap();
         }
         let (now, month) = seats(env, &acme).await;
         assert_eq!(now.team_members, 1);

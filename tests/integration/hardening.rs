@@ -360,6 +360,7 @@ async fn a_limited_admin_cannot_cut_down_an_admin_who_holds_more() {
                 target,
                 false,
                 before.version,
+                None,
             )
             .await
             .unwrap_err();
@@ -393,6 +394,7 @@ async fn a_limited_admin_cannot_cut_down_an_admin_who_holds_more() {
             inside,
             false,
             before.version,
+            None,
         )
         .await
         .unwrap();

@@ -159,6 +159,7 @@ fn row(input: &str, role: Role, sub_accounts: Option<Vec<uuid::Uuid>>) -> Invite
     InviteSource::Rows(vec![DraftRow {
         input: input.into(),
         kind: MembershipKind::Team,
+        access_until: String::new(),
         role,
         modules: vec![],
         sub_accounts,
@@ -311,7 +312,7 @@ async fn hostile_text_is_shown_as_text_on_every_page_and_in_every_mail() {
             .unwrap()
             .version;
         members::set_active(
-            &env.state, &client, by_owner, &slug, member_id, false, version,
+            &env.state, &client, by_owner, &slug, member_id, false, version, None,
         )
         .await
         .unwrap();
@@ -328,7 +329,7 @@ async fn hostile_text_is_shown_as_text_on_every_page_and_in_every_mail() {
             .unwrap()
             .version;
         members::set_active(
-            &env.state, &client, by_owner, &slug, member_id, true, version,
+            &env.state, &client, by_owner, &slug, member_id, true, version, None,
         )
         .await
         .unwrap();

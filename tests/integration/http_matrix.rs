@@ -86,6 +86,8 @@ const ENDPOINTS: &[(&str, Action)] = {
         ("/api/update_member_access", ManageMembers),
         ("/api/set_member_active", ManageMembers),
         ("/api/change_member_kind", ManageMembers),
+        ("/api/set_access_end", ManageMembers),
+        ("/api/extend_access", ManageMembers),
         ("/api/remove_member", ManageMembers),
         ("/api/transfer_ownership", TransferOwnership),
         ("/api/list_contacts", ViewContacts),
@@ -129,6 +131,8 @@ const BY_ID: &[&str] = &[
     "/api/update_member_access",
     "/api/set_member_active",
     "/api/change_member_kind",
+    "/api/set_access_end",
+    "/api/extend_access",
     "/api/remove_member",
     "/api/transfer_ownership",
 ];
@@ -476,6 +480,7 @@ async fn invite(
     let row = DraftRow {
         input: email.into(),
         kind,
+        access_until: String::new(),
         role,
         modules: granted.to_vec(),
         sub_accounts: None,
@@ -699,6 +704,7 @@ async fn fixture(env: &TestEnv) -> Fixture {
                 user,
                 false,
                 version,
+                None,
             )
             .await
             .unwrap();
@@ -821,6 +827,7 @@ async fn arguments(env: &TestEnv, fx: &mut Fixture, path: &str, kind: Kind) -> P
             let row = DraftRow {
                 input: format!("guest{}@acme.test", fx.next()),
                 kind: MembershipKind::Team,
+                access_until: String::new(),
                 role: Role::User,
                 modules: vec![Module::Contacts],
                 sub_accounts: Some(vec![fx.north]),
@@ -918,6 +925,35 @@ async fn arguments(env: &TestEnv, fx: &mut Fixture, path: &str, kind: Kind) -> P
                 ("kind", kind.as_str().to_string()),
                 ("version", tina.version.to_string()),
             ])
+        }
+        "/api/set_access_end" | "/api/extend_access" => {
+            // Only partners have an end: Tina becomes one if she is not.
+            let mut tina = detail(fx.tina.user_id()).await;
+            if tina.kind == MembershipKind::Team {
+                members::change_kind(
+                    state,
+                    &env.client(),
+                    by,
+                    &slug,
+                    tina.user_id,
+                    MembershipKind::Partner,
+                    tina.version,
+                )
+                .await
+                .unwrap();
+                tina = detail(fx.tina.user_id()).await;
+            }
+            let mut fields = vec![
+                ("slug", slug),
+                ("user_id", fx.tina.user_id().to_string()),
+                ("version", tina.version.to_string()),
+            ];
+            if path == "/api/set_access_end" {
+                let day =
+                    chrono::Utc::now() + chrono::Duration::days(30 + i64::from(fx.next() % 30));
+                fields.push(("access_until", day.format("%Y-%m-%d").to_string()));
+            }
+            Payload::Form(fields)
         }
         "/api/remove_member" => {
             let rex = fx.rex.user_id();

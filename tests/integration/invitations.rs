@@ -38,6 +38,7 @@ pub fn rows_as(kind: MembershipKind, list: &[(&str, Role)]) -> InviteSource {
             .map(|(input, role)| DraftRow {
                 input: input.to_string(),
                 kind,
+                access_until: String::new(),
                 role: *role,
                 modules: vec![],
                 sub_accounts: None,
@@ -792,6 +793,7 @@ async fn organization_a_reaches_nothing_of_organization_b() {
         let with_b_sub = InviteSource::Rows(vec![DraftRow {
             input: "x@a.test".into(),
             kind: MembershipKind::Team,
+            access_until: String::new(),
             role: Role::User,
             modules: vec![Module::Contacts],
             sub_accounts: Some(vec![b_sub]),

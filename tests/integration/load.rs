@@ -28,6 +28,7 @@ async fn load_seed() {
     let source = InviteSource::Rows(vec![DraftRow {
         input: "@@EMAIL@@".into(),
         kind: consort::domain::role::MembershipKind::Team,
+        access_until: String::new(),
         role: Role::User,
         modules: vec![],
         sub_accounts: None,

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod access_ends;
 mod accounts;
 mod audit_log;
 mod billing;

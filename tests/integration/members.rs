@@ -212,9 +212,18 @@ async fn a_deactivated_member_is_refused_at_once_and_a_removed_one_keeps_nothing
             shell.organization.team_members
         };
         assert_eq!(team().await, 2, "[{}] the owner and the admin", env.backend);
-        members::set_active(&env.state, &env.client(), owner, &acme.slug, user, false, v)
-            .await
-            .unwrap();
+        members::set_active(
+            &env.state,
+            &env.client(),
+            owner,
+            &acme.slug,
+            user,
+            false,
+            v,
+            None,
+        )
+        .await
+        .unwrap();
         assert_eq!(
             team().await,
             1,
@@ -249,6 +258,7 @@ async fn a_deactivated_member_is_refused_at_once_and_a_removed_one_keeps_nothing
             user,
             true,
             detail.version,
+            None,
         )
         .await
         .unwrap();
@@ -318,6 +328,7 @@ async fn owners_are_protected_and_the_last_one_stays() {
                 owner_id,
                 false,
                 v,
+                None,
             )
             .await,
             members::remove(&env.state, &env.client(), by_admin, &acme.slug, owner_id, v).await,
@@ -423,7 +434,7 @@ async fn organization_a_reaches_no_member_of_organization_b() {
                     change(Role::Admin, vec![], v),
                 )
                 .await,
-                members::set_active(&env.state, &client, own, slug, b_user, false, v).await,
+                members::set_active(&env.state, &client, own, slug, b_user, false, v, None).await,
                 members::remove(&env.state, &client, own, slug, b_user, v).await,
             ];
             for result in results {

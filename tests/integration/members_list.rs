@@ -42,9 +42,18 @@ async fn tabs_search_and_sort_and_show_last_activity() {
             .await
             .unwrap()
             .version;
-        members::set_active(&env.state, &env.client(), owner, &acme.slug, zed, false, v)
-            .await
-            .unwrap();
+        members::set_active(
+            &env.state,
+            &env.client(),
+            owner,
+            &acme.slug,
+            zed,
+            false,
+            v,
+            None,
+        )
+        .await
+        .unwrap();
         let emails = async |q: MemberQuery| -> Vec<String> {
             members::list(&env.state, owner, &acme.slug, q)
                 .await

@@ -252,6 +252,7 @@ async fn a_member_limited_to_sub_accounts_sees_and_grants_only_those() {
         let limited = |email: &str, subs: Vec<uuid::Uuid>| {
             InviteSource::Rows(vec![DraftRow {
                 kind: consort::domain::role::MembershipKind::Team,
+                access_until: String::new(),
                 input: email.into(),
                 role: Role::User,
                 modules: vec![],

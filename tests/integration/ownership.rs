@@ -94,7 +94,7 @@ async fn a_deactivated_member_cannot_be_made_owner() {
         let client = env.client();
         let owner = Some(acme.owner);
         let v = version(env, &acme, dan).await;
-        members::set_active(&env.state, &client, owner, &acme.slug, dan, false, v)
+        members::set_active(&env.state, &client, owner, &acme.slug, dan, false, v, None)
             .await
             .unwrap();
         let v = version(env, &acme, dan).await;

@@ -148,6 +148,7 @@ async fn a_deactivated_team_membership_elsewhere_still_counts() {
             ben,
             false,
             version,
+            None,
         )
         .await
         .unwrap();

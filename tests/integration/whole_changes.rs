@@ -136,7 +136,17 @@ async fn member_changes_are_whole() {
                 .await;
             }
             whole(env, "a deactivation", fault, async || {
-                members::set_active(&env.state, &env.client(), by, &acme.slug, ana, false, v).await
+                members::set_active(
+                    &env.state,
+                    &env.client(),
+                    by,
+                    &acme.slug,
+                    ana,
+                    false,
+                    v,
+                    None,
+                )
+                .await
             })
             .await;
             whole(env, "a removal", fault, async || {
@@ -160,9 +170,18 @@ async fn member_changes_are_whole() {
 
         // Healed, each works and leaves its event and its mail.
         let v = version(env, &acme, ana).await;
-        members::set_active(&env.state, &env.client(), by, &acme.slug, ana, false, v)
-            .await
-            .unwrap();
+        members::set_active(
+            &env.state,
+            &env.client(),
+            by,
+            &acme.slug,
+            ana,
+            false,
+            v,
+            None,
+        )
+        .await
+        .unwrap();
     })
     .await;
 }
