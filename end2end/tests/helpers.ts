@@ -199,6 +199,34 @@ export function expireInvitations(email: string): number {
 }
 
 /**
+ * Makes the partner access of `email` end in the past, straight in the database
+ * of the server under test, as if its last day had gone by; the server's
+ * access-end job (every 2 s under run.sh) then deactivates it.
+ */
+export function endPartnerAccess(email: string): void {
+  const url = process.env.CONSORT_E2E_DATABASE_URL;
+  if (!url) throw new Error('CONSORT_E2E_DATABASE_URL is not set: run the suite with end2end/run.sh');
+  let changed: number;
+  if (url.startsWith('sqlite:')) {
+    const file = url.replace(/^sqlite:\/\//, '').replace(/\?.*$/, '');
+    const script = [
+      'import sqlite3, sys',
+      'db = sqlite3.connect(sys.argv[1], timeout=30)',
+      `cur = db.execute("UPDATE memberships SET access_ends_at = '${EXPIRED_AT}' WHERE kind = 'partner' AND email_key = lower(?)", (sys.argv[2],))`,
+      'db.commit()',
+      'print(cur.rowcount)',
+    ].join('\n');
+    changed = Number(execFileSync('python3', ['-c', script, file, email], { encoding: 'utf8' }).trim());
+  } else {
+    const literal = email.replace(/'/g, "''");
+    const sql = `UPDATE memberships SET access_ends_at = '${EXPIRED_AT}'::timestamptz WHERE kind = 'partner' AND email_key = lower('${literal}')`;
+    const out = execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-At', '-c', sql], { encoding: 'utf8' });
+    changed = Number(out.trim().replace(/^UPDATE\s+/, ''));
+  }
+  if (!(changed > 0)) throw new Error(`no partner membership of ${email} was found`);
+}
+
+/**
  * The owner (on `page`, in organization `org`) invites `person` with `role`; the
  * person joins with a new account in a browser context of their own, whose page
  * is returned (signed in, on the organization's home page).

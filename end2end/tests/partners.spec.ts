@@ -2,6 +2,7 @@ import { expect, test } from './fixtures';
 import {
   PASSWORD,
   confirm,
+  endPartnerAccess,
   hydrated,
   invitationLink,
   join,
@@ -132,4 +133,105 @@ test('"Invite partner" opens the dialog with partners chosen; a member is made a
   await openMail(page, tom.email, `You are now a partner of ${owner.organization}`);
   await expect(page.getByRole('article', { name: 'Message' })).toContainText(`${owner.name} made you a partner of ${owner.organization}`);
   await tomPage.context().close();
+});
+
+/** The UTC day `days` from today: as a date input takes it, and as the pages write it. */
+function dayIn(days: number): { iso: string; long: string } {
+  const at = new Date(Date.now() + days * 86_400_000);
+  const iso = at.toISOString().slice(0, 10);
+  const month = at.toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' });
+  return { iso, long: `${at.getUTCDate()} ${month} ${at.getUTCFullYear()}` };
+}
+
+test('a partner invited until a date; the end is extended, changed and removed; when it passes the organization leaves the switcher, and reactivation asks for a new end', async ({ page, browser, pageErrors }) => {
+  const owner = newPerson('ruth');
+  await signUp(page, owner);
+  const org = orgPath(page);
+
+  // The partner runs an agency of her own.
+  const ada = newPerson('ada');
+  const context = await browser.newContext();
+  const other = await context.newPage();
+  recordPageErrors(other, pageErrors);
+  await signUp(other, ada);
+  const adaOrg = orgPath(other);
+
+  // Invited as a partner until a day 20 days away.
+  await page.goto(`${org}/members`);
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Invite partner' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Invite partners' });
+  const addresses = dialog.getByLabel('Email addresses');
+  await addresses.fill(ada.email);
+  await addresses.press('Enter');
+  await dialog.getByRole('button', { name: 'Set permissions' }).click();
+  const until = dayIn(20);
+  await dialog.getByLabel("Partners' last day of access (optional)").fill(until.iso);
+  await dialog.getByRole('button', { name: 'Check addresses' }).click();
+  await expect(dialog.getByText('1 will be invited, 0 skipped.')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Send 1 invitation' }).click();
+  await expect(dialog.getByText('1 invitation sent.')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  const link = await invitationLink(page, ada.email);
+  await expect(page.getByRole('article', { name: 'Message' })).toContainText(`with access until ${until.long}`);
+
+  await other.goto(link);
+  await hydrated(other);
+  await expect(other.getByText(`${until.long} (inclusive)`)).toBeVisible();
+  await other.getByRole('button', { name: 'Accept invitation' }).click();
+  await expect(other).toHaveURL(new RegExp(`${org}$`));
+
+  // The owner sees the end on the member page, extends it, changes it, removes it.
+  await openMember(page, org, ada);
+  await expect(page.getByText(`Access until ${until.long} (inclusive, UTC).`)).toBeVisible();
+  await page.getByRole('button', { name: `Extend ${ada.name}'s access by 30 days` }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'was extended by 30 days' })).toBeVisible();
+  await expect(page.getByText(`Access until ${dayIn(50).long} (inclusive, UTC).`)).toBeVisible();
+  const field = page.getByLabel('Last day of access');
+  await field.fill(dayIn(-2).iso);
+  await page.getByRole('button', { name: 'Save end date' }).click();
+  await expect(page.getByRole('alert')).toContainText('is in the past');
+  await expect(page.getByText(`Access until ${dayIn(50).long} (inclusive, UTC).`)).toBeVisible();
+  await page.getByRole('button', { name: 'Remove end date' }).click();
+  await expect(page.getByText('No end date: the access lasts until someone changes it.')).toBeVisible();
+  await field.fill(dayIn(3).iso);
+  await page.getByRole('button', { name: 'Save end date' }).click();
+  await expect(page.getByText(`Access until ${dayIn(3).long} (inclusive, UTC).`)).toBeVisible();
+  await openMail(page, ada.email, `Your access to ${owner.organization} now ends after ${dayIn(3).long}`);
+
+  // The last day goes by: the job deactivates her and both sides are told.
+  endPartnerAccess(ada.email);
+  await expect(async () => {
+    await openMail(page, ada.email, `Your access to ${owner.organization} has ended`);
+  }).toPass({ timeout: 20_000 });
+  await openMail(page, owner.email, `${owner.organization}: partner access ended (1)`);
+  await expect(page.getByRole('article', { name: 'Message' })).toContainText(ada.email);
+
+  // Acme is gone from her switcher; opening it says she has no access there.
+  await other.goto(adaOrg);
+  await hydrated(other);
+  await expect(other.getByRole('heading', { level: 1, name: ada.organization })).toBeVisible();
+  await other.getByRole('button', { name: `${ada.organization} — switch organization` }).click();
+  await expect(other.getByRole('link', { name: `${ada.organization} (current)` })).toBeVisible();
+  await expect(other.getByRole('link', { name: new RegExp(owner.organization) })).toHaveCount(0);
+  await other.goto(org);
+  await expect(other.getByText('Your access to this organization has been deactivated.')).toBeVisible();
+  await expect(other.getByRole('link', { name: 'Go to your start page' })).toBeVisible();
+
+  // Reactivation asks for a new end: a past day is refused, a later one accepted.
+  await page.goto(`${org}/members/deactivated`);
+  await hydrated(page);
+  await page.getByRole('table', { name: 'Deactivated users' }).getByRole('link', { name: ada.name }).click();
+  await expect(page.getByRole('heading', { level: 1, name: ada.name })).toBeVisible();
+  await hydrated(page);
+  await page.getByRole('button', { name: `Reactivate ${ada.name}` }).click();
+  const confirmGroup = page.getByRole('group', { name: 'Confirm' });
+  await confirmGroup.getByLabel('New last day of access (optional)').fill(dayIn(-1).iso);
+  await confirmGroup.getByRole('button', { name: 'Reactivate', exact: true }).click();
+  await expect(confirmGroup.getByRole('alert')).toContainText('is in the past');
+  await confirmGroup.getByLabel('New last day of access (optional)').fill(dayIn(60).iso);
+  await confirmGroup.getByRole('button', { name: 'Reactivate', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: `${ada.name} was reactivated.` })).toBeVisible();
+  await expect(page.getByText(`Access until ${dayIn(60).long} (inclusive, UTC).`)).toBeVisible();
+  await context.close();
 });
