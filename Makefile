@@ -79,12 +79,12 @@ test: setup system-packages build wasm-size test-rust bench e2e
 
 # The Rust tests share the release build's dependencies (no second compile): same
 # profile, features, RUSTFLAGS and LEPTOS_* variables as `cargo leptos build --release`.
-# The benchmarks (ten_thousand_*) run after, alone, in `make bench`.
+# The benchmarks (ten_thousand_* and benchmark_*) run after, alone, in `make bench`.
 LEPTOS_ENV := LEPTOS_OUTPUT_NAME=consort LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
 	LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=. LEPTOS_BIN_DIR=. \
 	LEPTOS_JS_MINIFY=true LEPTOS_HASH_FILES=false RUSTFLAGS="--cfg erase_components"
 test-rust:
-	$(LEPTOS_ENV) cargo test --release --no-default-features --features ssr -- --test-threads 4 --skip ten_thousand
+	$(LEPTOS_ENV) cargo test --release --no-default-features --features ssr -- --test-threads 4 --skip ten_thousand --skip benchmark_
 
 # Benchmarks in the release build, with their figures printed (never compared with
 # a wall-clock limit): 10,000 CSV rows checked and stored on SQLite; the Members list of
@@ -92,7 +92,7 @@ test-rust:
 # at a time, so the figures do not disturb each other.
 bench:
 	@$(LEPTOS_ENV) cargo test --release --no-default-features --features ssr --test integration \
-		ten_thousand -- --nocapture --test-threads 1 2>&1 | grep -oE "benchmark:.*|test result.*|panicked.*|FAILED.*"
+		-- ten_thousand benchmark_ --nocapture --test-threads 1 2>&1 | grep -oE "benchmark:.*|test result.*|panicked.*|FAILED.*"
 
 # The load benchmark (not part of `make test`): a release server on a seeded
 # organization of 10,001 members driven by wrk; prints the README's table.

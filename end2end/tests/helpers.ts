@@ -174,26 +174,7 @@ const EXPIRED_AT = '2000-01-01T00:00:00+00:00';
  * under test (run.sh passes CONSORT_E2E_DATABASE_URL). Returns how many were changed.
  */
 export function expireInvitations(email: string): number {
-  const url = process.env.CONSORT_E2E_DATABASE_URL;
-  if (!url) throw new Error('CONSORT_E2E_DATABASE_URL is not set: run the suite with end2end/run.sh');
-  let changed: number;
-  if (url.startsWith('sqlite:')) {
-    const file = url.replace(/^sqlite:\/\//, '').replace(/\?.*$/, '');
-    const script = [
-      'import sqlite3, sys',
-      'db = sqlite3.connect(sys.argv[1], timeout=30)',
-      `cur = db.execute("UPDATE invitations SET expires_at = '${EXPIRED_AT}' WHERE email_key = lower(?)", (sys.argv[2],))`,
-      'db.commit()',
-      'print(cur.rowcount)',
-    ].join('\n');
-    changed = Number(execFileSync('python3', ['-c', script, file, email], { encoding: 'utf8' }).trim());
-  } else {
-    const literal = email.replace(/'/g, "''");
-    const sql = `UPDATE invitations SET expires_at = '${EXPIRED_AT}'::timestamptz WHERE email_key = lower('${literal}')`;
-    // psql prints the command tag, e.g. "UPDATE 1".
-    const out = execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-At', '-c', sql], { encoding: 'utf8' });
-    changed = Number(out.trim().replace(/^UPDATE\s+/, ''));
-  }
+  const changed = updateByEmail(`UPDATE invitations SET expires_at = '${EXPIRED_AT}'`, 'email_key', email);
   if (!(changed > 0)) throw new Error(`no invitation to ${email} was found to expire`);
   return changed;
 }
@@ -204,26 +185,35 @@ export function expireInvitations(email: string): number {
  * access-end job (every 2 s under run.sh) then deactivates it.
  */
 export function endPartnerAccess(email: string): void {
+  const changed = updateByEmail(`UPDATE memberships SET access_ends_at = '${EXPIRED_AT}'`, "kind = 'partner' AND email_key", email);
+  if (!(changed > 0)) throw new Error(`no partner membership of ${email} was found`);
+}
+
+/**
+ * Runs `update` (a statement with no WHERE) on the rows whose `column` is
+ * `email`'s key, in the database of the server under test (run.sh passes
+ * CONSORT_E2E_DATABASE_URL). Returns how many rows changed.
+ */
+function updateByEmail(update: string, column: string, email: string): number {
   const url = process.env.CONSORT_E2E_DATABASE_URL;
   if (!url) throw new Error('CONSORT_E2E_DATABASE_URL is not set: run the suite with end2end/run.sh');
-  let changed: number;
   if (url.startsWith('sqlite:')) {
     const file = url.replace(/^sqlite:\/\//, '').replace(/\?.*$/, '');
     const script = [
       'import sqlite3, sys',
       'db = sqlite3.connect(sys.argv[1], timeout=30)',
-      `cur = db.execute("UPDATE memberships SET access_ends_at = '${EXPIRED_AT}' WHERE kind = 'partner' AND email_key = lower(?)", (sys.argv[2],))`,
+      `cur = db.execute("${update} WHERE ${column} = lower(?)", (sys.argv[2],))`,
       'db.commit()',
       'print(cur.rowcount)',
     ].join('\n');
-    changed = Number(execFileSync('python3', ['-c', script, file, email], { encoding: 'utf8' }).trim());
-  } else {
-    const literal = email.replace(/'/g, "''");
-    const sql = `UPDATE memberships SET access_ends_at = '${EXPIRED_AT}'::timestamptz WHERE kind = 'partner' AND email_key = lower('${literal}')`;
-    const out = execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-At', '-c', sql], { encoding: 'utf8' });
-    changed = Number(out.trim().replace(/^UPDATE\s+/, ''));
+    return Number(execFileSync('python3', ['-c', script, file, email], { encoding: 'utf8' }).trim());
   }
-  if (!(changed > 0)) throw new Error(`no partner membership of ${email} was found`);
+  const literal = email.replace(/'/g, "''");
+  // Timestamps are written as text; PostgreSQL reads them as timestamptz.
+  const sql = `${update.replace(/= '([^']*)'$/, "= '$1'::timestamptz")} WHERE ${column} = lower('${literal}')`;
+  // psql prints the command tag, e.g. "UPDATE 1".
+  const out = execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-At', '-c', sql], { encoding: 'utf8' });
+  return Number(out.trim().replace(/^UPDATE\s+/, ''));
 }
 
 /**

@@ -11,6 +11,7 @@ use crate::domain::policy::MembershipFacts;
 use crate::domain::role::{MemberStatus, MembershipKind, Role};
 use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
+use std::collections::HashSet;
 use uuid::Uuid;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -288,21 +289,15 @@ pub async fn member_email_keys(
     db: &Db,
     organization_id: Uuid,
     among: &[String],
-) -> Result<std::collections::HashSet<String>, sqlx::Error> {
-    let mut found = std::collections::HashSet::new();
-    for keys in among.chunks(super::KEYS_PER_QUERY) {
-        let rows: Vec<(String,)> = on_db!(db, pool => {
-            let mut query = QueryBuilder::new(
-                "SELECT u.email_key FROM users u JOIN memberships m ON m.user_id = u.id
-                 WHERE m.organization_id = ",
-            );
-            query.push_bind(organization_id).push(" AND u.email_key IN ");
-            super::push_key_list(&mut query, keys);
-            query.build_query_as().fetch_all(pool).await
-        })?;
-        found.extend(rows.into_iter().map(|(key,)| key));
-    }
-    Ok(found)
+) -> Result<HashSet<String>, sqlx::Error> {
+    keys_where(
+        db,
+        "SELECT u.email_key FROM users u JOIN memberships m ON m.user_id = u.id
+         WHERE m.organization_id = ",
+        organization_id,
+        among,
+    )
+    .await
 }
 
 /// Which of the address keys `among` belong to a team member of another
@@ -312,14 +307,29 @@ pub async fn team_elsewhere(
     db: &Db,
     organization_id: Uuid,
     among: &[String],
-) -> Result<std::collections::HashSet<String>, sqlx::Error> {
-    let mut found = std::collections::HashSet::new();
+) -> Result<HashSet<String>, sqlx::Error> {
+    keys_where(
+        db,
+        "SELECT u.email_key FROM users u JOIN memberships m ON m.user_id = u.id AND m.kind = 'team'
+         WHERE m.organization_id <> ",
+        organization_id,
+        among,
+    )
+    .await
+}
+
+/// The keys of `among` that `select` (ending in a comparison with the
+/// organization) finds, a batch of keys per statement.
+async fn keys_where(
+    db: &Db,
+    select: &'static str,
+    organization_id: Uuid,
+    among: &[String],
+) -> Result<HashSet<String>, sqlx::Error> {
+    let mut found = HashSet::new();
     for keys in among.chunks(super::KEYS_PER_QUERY) {
         let rows: Vec<(String,)> = on_db!(db, pool => {
-            let mut query = QueryBuilder::new(
-                "SELECT u.email_key FROM users u JOIN memberships m ON m.user_id = u.id AND m.kind = 'team'
-                 WHERE m.organization_id <> ",
-            );
+            let mut query = QueryBuilder::new(select);
             query.push_bind(organization_id).push(" AND u.email_key IN ");
             super::push_key_list(&mut query, keys);
             query.build_query_as().fetch_all(pool).await

@@ -62,25 +62,19 @@ pub fn ending_soon_digest(
     partners: &[Partner<'_>],
     link: &str,
 ) -> Rendered {
-    let mut lines = vec![
-        format!("Hello {admin},"),
-        format!(
-            "The access of {} to {organization} ends within a week:",
-            count(partners.len())
-        ),
-    ];
-    lines.extend(list(partners, "last day"));
-    lines.push(
-        "To extend an access, open the partner in Members and choose Extend. Nothing needs doing if the end is wanted."
-            .into(),
-    );
-    compose(
+    digest(
+        admin,
+        partners,
         format!(
             "{organization}: partner access ends soon ({})",
             partners.len()
         ),
-        lines,
-        Some(("Open Members", link)),
+        format!(
+            "The access of {} to {organization} ends within a week:",
+            count(partners.len())
+        ),
+        "To extend an access, open the partner in Members and choose Extend. Nothing needs doing if the end is wanted.",
+        ("Open Members", link),
     )
 }
 
@@ -105,22 +99,32 @@ pub fn ended_digest(
     partners: &[Partner<'_>],
     link: &str,
 ) -> Rendered {
-    let mut lines = vec![
-        format!("Hello {admin},"),
+    digest(
+        admin,
+        partners,
+        format!("{organization}: partner access ended ({})", partners.len()),
         format!(
             "The access of {} to {organization} ended on its end date; they are now deactivated:",
             count(partners.len())
         ),
-    ];
-    lines.extend(list(partners, "last day"));
-    lines.push(
-        "Reactivate someone from Members → Deactivated users, with a new end date or none.".into(),
-    );
-    compose(
-        format!("{organization}: partner access ended ({})", partners.len()),
-        lines,
-        Some(("Open deactivated users", link)),
+        "Reactivate someone from Members → Deactivated users, with a new end date or none.",
+        ("Open deactivated users", link),
     )
+}
+
+/// A digest to one admin: what happened, the partners, what to do.
+fn digest(
+    admin: &str,
+    partners: &[Partner<'_>],
+    subject: String,
+    intro: String,
+    outro: &str,
+    action: (&str, &str),
+) -> Rendered {
+    let mut lines = vec![format!("Hello {admin},"), intro];
+    lines.extend(list(partners));
+    lines.push(outro.into());
+    compose(subject, lines, Some(action))
 }
 
 fn count(n: usize) -> String {
@@ -132,12 +136,12 @@ fn count(n: usize) -> String {
 }
 
 /// One line per partner; long lists are cut with the number left out.
-fn list(partners: &[Partner<'_>], what: &str) -> Vec<String> {
+fn list(partners: &[Partner<'_>]) -> Vec<String> {
     const SHOWN: usize = 50;
     let mut lines: Vec<String> = partners
         .iter()
         .take(SHOWN)
-        .map(|p| format!("• {} <{}>, {what} {}", p.name, p.email, p.last_day))
+        .map(|p| format!("• {} <{}>, last day {}", p.name, p.email, p.last_day))
         .collect();
     if partners.len() > SHOWN {
         lines.push(format!("… and {} more.", partners.len() - SHOWN));

@@ -509,3 +509,79 @@ async fn the_schema_refuses_a_second_team_when_two_conversions_race() {
     })
     .await;
 }
+
+/// `make bench`: a partner in 500 organizations. The switcher's list, the frame
+/// of an organization's pages (which carries that list) and the access check,
+/// each the median of 51 runs.
+#[tokio::test]
+async fn benchmark_a_partner_in_five_hundred_organizations() {
+    on_each_backend(async |env| {
+        let pat = env.sign_up("Pat Partner", "pat@agency.test", "Pat Agency").await.session;
+        let at = consort::db::now();
+        let orgs: Vec<(uuid::Uuid, String)> =
+            (0..500).map(|i| (uuid::Uuid::now_v7(), format!("client-{i:03}"))).collect();
+        macro_rules! seed {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin().await.unwrap();
+                for part in orgs.chunks(100) {
+                    let mut insert = sqlx::QueryBuilder::new("INSERT INTO organizations (id, name, slug, created_at) ");
+                    insert.push_values(part, |mut b, (id, slug)| {
+                        b.push_bind(*id).push_bind(format!("Client {slug}")).push_bind(slug).push_bind(at);
+                    });
+                    insert.build().execute(&mut *tx).await.unwrap();
+                    let mut insert = sqlx::QueryBuilder::new(
+                        "INSERT INTO memberships (id, organization_id, user_id, kind, role, status, name_key, email_key, created_at, updated_at) ",
+                    );
+                    insert.push_values(part, |mut b, (id, _)| {
+                        b.push_bind(uuid::Uuid::now_v7()).push_bind(*id).push_bind(pat.user_id).push_bind("partner")
+                            .push_bind("user").push_bind("active").push_bind("pat partner")
+                            .push_bind("pat@agency.test").push_bind(at).push_bind(at);
+                    });
+                    insert.build().execute(&mut *tx).await.unwrap();
+                }
+                tx.commit().await.unwrap();
+            }};
+        }
+        match env.db() {
+            consort::db::Db::Sqlite(pool) => seed!(pool),
+            consort::db::Db::Postgres(pool) => seed!(pool),
+        }
+        let slug = "client-250";
+        async fn median<F: AsyncFn() -> ()>(run: F) -> f64 {
+            let mut times = Vec::new();
+            for _ in 0..51 {
+                let started = std::time::Instant::now();
+                run().await;
+                times.push(started.elapsed().as_secs_f64() * 1000.0);
+            }
+            times.sort_by(f64::total_cmp);
+            times[times.len() / 2]
+        }
+        let list = median(async || {
+            let rows = consort::db::organizations::for_user(env.db(), pat.user_id).await.unwrap();
+            assert_eq!(rows.len(), 501);
+        })
+        .await;
+        let shell = median(async || {
+            let frame = consort::service::organizations::shell(&env.state, Some(pat), slug).await.unwrap();
+            assert_eq!(frame.organizations.len(), 501);
+        })
+        .await;
+        let check = median(async || {
+            consort::service::organizations::member_context(
+                &env.state,
+                Some(pat),
+                slug,
+                consort::domain::policy::Action::ViewOrganization,
+            )
+            .await
+            .unwrap();
+        })
+        .await;
+        println!(
+            "benchmark: a partner in 500 organizations on {}: switcher list {list:.2} ms, organization frame {shell:.2} ms, access check {check:.2} ms (medians of 51)",
+            env.backend
+        );
+    })
+    .await;
+}
