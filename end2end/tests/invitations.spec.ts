@@ -123,10 +123,10 @@ test('upload a CSV with good and bad rows, read the report, send the valid part'
   const href = (await download.getAttribute('href'))!;
   const reportCsv = decodeURIComponent(href.slice(href.indexOf(',') + 1));
   expect(reportCsv.split('\n')[0]).toBe('row,email,kind,role,outcome,details');
-  expect(reportCsv).toContain(`2,${admin},admin,Will be invited,An invitation will be sent.`);
-  expect(reportCsv).toContain(`3,${user},user,Will be invited`);
-  expect(reportCsv).toContain(`6,${disposable},user,Disposable address`);
-  expect(reportCsv).toContain(`7,${admin},user,Duplicate in this list`);
+  expect(reportCsv).toContain(`2,${admin},team,admin,Will be invited,An invitation will be sent.`);
+  expect(reportCsv).toContain(`3,${user},team,user,Will be invited`);
+  expect(reportCsv).toContain(`6,${disposable},team,user,Disposable address`);
+  expect(reportCsv).toContain(`7,${admin},team,user,Duplicate in this list`);
 
   await dialog.getByRole('button', { name: 'Send 2 invitations' }).click();
   await expect(dialog.getByText('2 invitations sent.')).toBeVisible();

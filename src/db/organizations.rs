@@ -228,26 +228,78 @@ pub struct UserOrganizationRow {
     pub access_ends_at: Option<DateTime<Utc>>,
 }
 
-/// Every organization the user has a membership in, active ones first, by name.
+/// Every organization the user has a membership in, active ones first, by name
+/// (ordered here). A partner may belong to hundreds.
 pub async fn for_user(db: &Db, user_id: Uuid) -> Result<Vec<UserOrganizationRow>, sqlx::Error> {
-    on_db!(db, pool => sqlx::query_as(
-        "SELECT o.name, o.slug, m.kind, m.role, m.status, m.access_ends_at
-         FROM memberships m JOIN organizations o ON o.id = m.organization_id
-         WHERE m.user_id = $1
-         ORDER BY CASE WHEN m.status = 'active' THEN 0 ELSE 1 END, o.name",
-    ).bind(user_id).fetch_all(pool).await)
-    .map(|rows: Vec<UserOrganizationRow>| {
-        let at = now();
-        let mut rows: Vec<UserOrganizationRow> = rows
-            .into_iter()
-            .map(|row| UserOrganizationRow {
-                status: effective_status(row.status, row.access_ends_at, at),
-                ..row
-            })
-            .collect();
-        rows.sort_by_key(|row| row.status != MemberStatus::Active);
-        rows
-    })
+    let mut rows: Vec<UserOrganizationRow> = match db {
+        // One aggregated JSON value instead of a row each: sqlx-sqlite hands rows
+        // over one at a time, which was most of the cost.
+        Db::Sqlite(pool) => {
+            let (list,): (String,) = sqlx::query_as(
+                "SELECT json_group_array(json_object('name', o.name, 'slug', o.slug, 'kind', m.kind,
+                            'role', m.role, 'status', m.status, 'access_ends_at', m.access_ends_at))
+                 FROM memberships m JOIN organizations o ON o.id = m.organization_id
+                 WHERE m.user_id = $1",
+            )
+            .bind(user_id)
+            .fetch_one(pool)
+            .await?;
+            let listed: Vec<Listed> =
+                serde_json::from_str(&list).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            listed
+                .into_iter()
+                .map(|row| {
+                    Ok(UserOrganizationRow {
+                        access_ends_at: row.access_ends_at.as_deref().map(timestamp).transpose()?,
+                        name: row.name,
+                        slug: row.slug,
+                        kind: row.kind,
+                        role: row.role,
+                        status: row.status,
+                    })
+                })
+                .collect::<Result<_, sqlx::Error>>()?
+        }
+        // PostgreSQL hands rows over cheaply; its JSON aggregate was slower.
+        Db::Postgres(pool) => {
+            sqlx::query_as(
+                "SELECT o.name, o.slug, m.kind, m.role, m.status, m.access_ends_at
+                 FROM memberships m JOIN organizations o ON o.id = m.organization_id
+                 WHERE m.user_id = $1",
+            )
+            .bind(user_id)
+            .fetch_all(pool)
+            .await?
+        }
+    };
+    let at = now();
+    for row in &mut rows {
+        row.status = effective_status(row.status, row.access_ends_at, at);
+    }
+    rows.sort_by(|a, b| {
+        (a.status != MemberStatus::Active, &a.name)
+            .cmp(&(b.status != MemberStatus::Active, &b.name))
+    });
+    Ok(rows)
+}
+
+/// One organization of [`for_user`]'s JSON list (SQLite).
+#[derive(serde::Deserialize)]
+struct Listed {
+    name: String,
+    slug: String,
+    kind: MembershipKind,
+    role: Role,
+    status: MemberStatus,
+    access_ends_at: Option<String>,
+}
+
+/// A timestamp as either backend writes it into JSON (RFC 3339; SQLite's text may
+/// use a space for the `T`).
+fn timestamp(text: &str) -> Result<DateTime<Utc>, sqlx::Error> {
+    DateTime::parse_from_rfc3339(&text.replacen(' ', "T", 1))
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 /// How many memberships an organization has, by kind and status: one row kept
