@@ -7,19 +7,27 @@ use consort::web::router::router;
 use http::{Request, StatusCode, header};
 use tower::ServiceExt;
 
+/// One request through the router, answered in full. A page that never
+/// finishes fails the test by name after a minute instead of holding the run.
 async fn send(
     env: &TestEnv,
     dev_mailbox: bool,
     request: Request<Body>,
 ) -> (StatusCode, http::HeaderMap, String) {
-    let response = router(env.state.clone(), dev_mailbox)
-        .oneshot(request)
+    let what = format!("[{}] {} {}", env.backend, request.method(), request.uri());
+    let answer = async {
+        let response = router(env.state.clone(), dev_mailbox)
+            .oneshot(request)
+            .await
+            .unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = to_bytes(response.into_body(), 1 << 20).await.unwrap();
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(60), answer)
         .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = to_bytes(response.into_body(), 1 << 20).await.unwrap();
-    (status, headers, String::from_utf8_lossy(&body).into_owned())
+        .unwrap_or_else(|_| panic!("{what} did not answer within 60 s"))
 }
 
 fn get(path: &str) -> Request<Body> {
