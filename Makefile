@@ -83,8 +83,12 @@ test: setup system-packages build wasm-size test-rust bench e2e
 LEPTOS_ENV := LEPTOS_OUTPUT_NAME=consort LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
 	LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=. LEPTOS_BIN_DIR=. \
 	LEPTOS_JS_MINIFY=true LEPTOS_HASH_FILES=false RUSTFLAGS="--cfg erase_components"
+# One test at a time: tests that render pages on their own tokio runtimes at
+# the same moment can leave a render waiting forever (about one web-test run in
+# ten with four threads, none in forty with one; a test-harness effect, the
+# server has one runtime). See the note of issue 13's session.
 test-rust:
-	$(LEPTOS_ENV) cargo test --release --no-default-features --features ssr -- --test-threads 4 --skip ten_thousand --skip benchmark_
+	$(LEPTOS_ENV) cargo test --release --no-default-features --features ssr -- --test-threads 1 --skip ten_thousand --skip benchmark_
 
 # Benchmarks in the release build, with their figures printed (never compared with
 # a wall-clock limit): 10,000 CSV rows checked and stored on SQLite; the Members list of
