@@ -7,8 +7,9 @@ use crate::pages::{
     billing::BillingRoute, confirm_signup::ConfirmSignUpRoute, contacts::ContactsRoute,
     forgot_password::ForgotPasswordPage, home::HomePage, invitations::InvitationsRoute,
     login::LoginPage, member::MemberRoute, members::DeactivatedMembersRoute, members::MembersRoute,
-    not_found::NotFound, org_home::OrgHomePage, org_layout::OrgLayout,
-    reset_password::ResetPasswordPage, settings::SettingsRoute, signup::SignUpPage,
+    my_organizations::MyOrganizationsRoute, not_found::NotFound, org_home::OrgHomePage,
+    org_layout::OrgLayout, reset_password::ResetPasswordPage, settings::SettingsRoute,
+    signup::SignUpPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
@@ -70,6 +71,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("login") view=LoginPage />
                 <Route path=path!("forgot-password") view=ForgotPasswordPage />
                 <Route path=path!("reset-password") view=ResetPasswordPage ssr=SsrMode::Async />
+                <Route path=path!("organizations") view={Lazy::<MyOrganizationsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("invitations/accept") view={Lazy::<AcceptInvitationRoute>::new()} ssr=SsrMode::Async />
                 <ParentRoute path=path!("o/:slug") view=OrgLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=OrgHomePage />

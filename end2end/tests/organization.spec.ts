@@ -64,7 +64,8 @@ test('a member leaves from Account settings; the last owner cannot', async ({ pa
   await other.getByRole('button', { name: `Leave ${lena.organization}` }).click();
   await expect(other.getByText(`Leave ${lena.organization}? You lose access at once`)).toBeVisible();
   await confirm(other, 'Leave');
-  await expect(other.getByRole('heading', { level: 1, name: 'You are not in any organization' })).toBeVisible();
+  await expect(other.getByRole('heading', { level: 1, name: 'My organizations' })).toBeVisible();
+  await expect(other.getByText('You are not a member of any organization right now.')).toBeVisible();
   await other.goto(org);
   await expect(other.getByText('There is no organization at this address, or you are not a member of it.').first()).toBeVisible();
   await other.context().close();
@@ -100,7 +101,8 @@ test('an owner deletes the organization after typing its name; its members are t
 
   await form.getByLabel(`Type “${dina.organization}” to confirm`).fill(dina.organization);
   await form.getByRole('button', { name: 'Delete organization' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'You are not in any organization' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'My organizations' })).toBeVisible();
+  await expect(page.getByText('You are not a member of any organization right now.')).toBeVisible();
 
   await other.goto(org);
   await expect(other.getByText('There is no organization at this address, or you are not a member of it.').first()).toBeVisible();

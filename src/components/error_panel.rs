@@ -29,11 +29,16 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
         AppError::Conflict(_) => "This cannot be done now",
         _ => "Something went wrong",
     };
+    // Refused in one organization: the person's others are a click away.
+    let elsewhere = matches!(error, AppError::NotFound(_) | AppError::Forbidden(_));
     view! {
         <section class="card error-panel" role="alert">
             <h1>{title}</h1>
             <p>{error.to_string()}</p>
-            <p><a href="/">"Go to your start page"</a></p>
+            <p>
+                <a href="/">"Go to your start page"</a>
+                {elsewhere.then(|| view! { " · " <a href="/organizations">"See all your organizations"</a> })}
+            </p>
         </section>
     }
     .into_any()

@@ -63,6 +63,7 @@ pub fn OrgHeader(shell: OrganizationShell) -> impl IntoView {
                         .map(|o| view! { <li><a href=format!("/o/{}", o.slug)>{o.name}" · "{o.kind.label()}</a></li> })
                         .collect_view()}
                 </ul>
+                <p class="menu-footer"><a href="/organizations">"All organizations and invitations"</a></p>
             </div>
             <nav class="topnav" aria-label="Organization">
                 <a href=home.clone() aria-current=move || (pathname.get() == overview).then_some("page")>"Overview"</a>
@@ -89,6 +90,7 @@ pub fn OrgHeader(shell: OrganizationShell) -> impl IntoView {
                 <p class="menu-heading">{viewer.name.clone()}<br /><span class="muted">{viewer.email.clone()}</span></p>
                 <ul>
                     <li><a href=account on:click=move |_| user_open.set(false)>"Account settings"</a></li>
+                    <li><a href="/organizations" on:click=move |_| user_open.set(false)>"My organizations"</a></li>
                     <li>
                         <ActionForm action=log_out>
                             <button type="submit" class="link-button">"Log out"</button>

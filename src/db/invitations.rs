@@ -164,13 +164,14 @@ pub struct InvitationRow {
     pub expires_at: DateTime<Utc>,
     pub access_ends_at: Option<DateTime<Utc>>,
     pub inviter_name: Option<String>,
+    pub inviter_email: Option<String>,
     pub delivery: Option<Delivery>,
     pub organization_name: String,
     pub organization_slug: String,
 }
 
 const SELECT: &str = "SELECT i.id, i.organization_id, i.email, i.email_key, i.kind, i.role, i.modules, i.status,
-        i.token_hash, i.send_count, i.sent_at, i.expires_at, i.access_ends_at, u.name AS inviter_name, m.status AS delivery,
+        i.token_hash, i.send_count, i.sent_at, i.expires_at, i.access_ends_at, u.name AS inviter_name, u.email AS inviter_email, m.status AS delivery,
         o.name AS organization_name, o.slug AS organization_slug
     FROM invitations i
     JOIN organizations o ON o.id = i.organization_id
@@ -284,6 +285,39 @@ pub async fn find_by_token_hash(
 ) -> Result<Option<InvitationRow>, sqlx::Error> {
     let sql = format!("{SELECT} WHERE i.token_hash = $1");
     on_db!(db, pool => sqlx::query_as(&sql).bind(token_hash).fetch_optional(pool).await)
+}
+
+/// The open invitations (pending, not expired) waiting for the address `email_key`,
+/// newest first, through the `invitations_pending_email` index.
+pub async fn waiting_for(db: &Db, email_key: &str) -> Result<Vec<InvitationRow>, sqlx::Error> {
+    let sql = format!(
+        "{SELECT} WHERE i.email_key = $1 AND i.status = 'pending' AND i.expires_at > $2
+         ORDER BY i.sent_at DESC, i.id DESC LIMIT {WAITING_LIMIT}"
+    );
+    on_db!(db, pool => sqlx::query_as(&sql).bind(email_key).bind(now()).fetch_all(pool).await)
+}
+
+/// At most this many waiting invitations are listed for one address.
+pub const WAITING_LIMIT: i64 = 200;
+
+/// The invitation `id` if it is addressed to `email_key`, whatever its status:
+/// an id of someone else's invitation finds nothing.
+pub async fn find_addressed_to(
+    db: &Db,
+    id: Uuid,
+    email_key: &str,
+) -> Result<Option<InvitationRow>, sqlx::Error> {
+    let sql = format!("{SELECT} WHERE i.id = $1 AND i.email_key = $2");
+    on_db!(db, pool => sqlx::query_as(&sql).bind(id).bind(email_key).fetch_optional(pool).await)
+}
+
+/// Declines a pending invitation addressed to `email_key`. False when it is no
+/// longer pending.
+pub async fn decline(tx: &mut Tx, id: Uuid, email_key: &str) -> Result<bool, sqlx::Error> {
+    let n = on_tx!(tx, conn => sqlx::query(
+        "UPDATE invitations SET status = 'declined', declined_at = $1 WHERE id = $2 AND email_key = $3 AND status = 'pending'",
+    ).bind(now()).bind(id).bind(email_key).execute(&mut *conn).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
 }
 
 /// A new token, expiry and mail for a pending invitation, in one transaction.

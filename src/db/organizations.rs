@@ -4,6 +4,7 @@
 use super::tx::{Tx, on_tx};
 use super::types::Modules;
 use super::{Db, is_unique_violation, new_id, now, on_db};
+use crate::domain::account::OrganizationSummary;
 use crate::domain::member::MembershipId;
 use crate::domain::module;
 use crate::domain::organization::slug_candidate;
@@ -226,6 +227,22 @@ pub struct UserOrganizationRow {
     pub role: Role,
     pub status: MemberStatus,
     pub access_ends_at: Option<DateTime<Utc>>,
+    pub last_active_at: Option<DateTime<Utc>>,
+}
+
+impl From<UserOrganizationRow> for OrganizationSummary {
+    fn from(row: UserOrganizationRow) -> OrganizationSummary {
+        OrganizationSummary {
+            access_until: row
+                .access_ends_at
+                .map(|end| crate::domain::access_end::last_day(end.into())),
+            name: row.name,
+            slug: row.slug,
+            kind: row.kind,
+            role: row.role,
+            status: row.status,
+        }
+    }
 }
 
 /// Every organization the user has a membership in, active ones first, by name
@@ -237,7 +254,8 @@ pub async fn for_user(db: &Db, user_id: Uuid) -> Result<Vec<UserOrganizationRow>
         Db::Sqlite(pool) => {
             let (list,): (String,) = sqlx::query_as(
                 "SELECT json_group_array(json_object('name', o.name, 'slug', o.slug, 'kind', m.kind,
-                            'role', m.role, 'status', m.status, 'access_ends_at', m.access_ends_at))
+                            'role', m.role, 'status', m.status, 'access_ends_at', m.access_ends_at,
+                            'last_active_at', m.last_active_at))
                  FROM memberships m JOIN organizations o ON o.id = m.organization_id
                  WHERE m.user_id = $1",
             )
@@ -251,6 +269,7 @@ pub async fn for_user(db: &Db, user_id: Uuid) -> Result<Vec<UserOrganizationRow>
                 .map(|row| {
                     Ok(UserOrganizationRow {
                         access_ends_at: row.access_ends_at.as_deref().map(timestamp).transpose()?,
+                        last_active_at: row.last_active_at.as_deref().map(timestamp).transpose()?,
                         name: row.name,
                         slug: row.slug,
                         kind: row.kind,
@@ -261,16 +280,14 @@ pub async fn for_user(db: &Db, user_id: Uuid) -> Result<Vec<UserOrganizationRow>
                 .collect::<Result<_, sqlx::Error>>()?
         }
         // PostgreSQL hands rows over cheaply; its JSON aggregate was slower.
-        Db::Postgres(pool) => {
-            sqlx::query_as(
-                "SELECT o.name, o.slug, m.kind, m.role, m.status, m.access_ends_at
+        Db::Postgres(pool) => sqlx::query_as(
+            "SELECT o.name, o.slug, m.kind, m.role, m.status, m.access_ends_at, m.last_active_at
                  FROM memberships m JOIN organizations o ON o.id = m.organization_id
                  WHERE m.user_id = $1",
-            )
-            .bind(user_id)
-            .fetch_all(pool)
-            .await?
-        }
+        )
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?,
     };
     let at = now();
     for row in &mut rows {
@@ -292,6 +309,7 @@ struct Listed {
     role: Role,
     status: MemberStatus,
     access_ends_at: Option<String>,
+    last_active_at: Option<String>,
 }
 
 /// A timestamp as either backend writes it into JSON (RFC 3339; SQLite's text may

@@ -67,10 +67,11 @@ pub async fn pending_invitations(
         DateTime<Utc>,
     );
     let rows: Vec<Row> = on_db!(db, pool => sqlx::query_as(
-            "SELECT id, created_at, status, accepted_at, cancelled_at, expires_at FROM invitations
+            "SELECT id, created_at, status, accepted_at, COALESCE(cancelled_at, declined_at) AS closed_at, expires_at FROM invitations
              WHERE organization_id = $1 AND created_at < $2
                AND NOT (status = 'accepted' AND accepted_at <= $3)
                AND NOT (status = 'cancelled' AND (cancelled_at <= $3 OR expires_at <= $3))
+               AND NOT (status = 'declined' AND (declined_at <= $3 OR expires_at <= $3))
                AND NOT (status = 'pending' AND expires_at <= $3)",
         ).bind(organization_id).bind(to).bind(from).fetch_all(pool).await)?;
     Ok(rows
@@ -81,7 +82,9 @@ pub async fn pending_invitations(
                 created_at,
                 ended_at: match status {
                     InvitationStatus::Accepted => accepted,
-                    InvitationStatus::Cancelled => cancelled.map(|at| at.min(expires)),
+                    InvitationStatus::Cancelled | InvitationStatus::Declined => {
+                        cancelled.map(|at| at.min(expires))
+                    }
                     InvitationStatus::Pending => (expires <= now).then_some(expires),
                 },
             },

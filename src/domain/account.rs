@@ -29,6 +29,37 @@ pub struct OrganizationSummary {
     pub kind: MembershipKind,
     pub role: Role,
     pub status: MemberStatus,
+    /// A partner's last day, when their access has an end.
+    pub access_until: Option<Timestamp>,
+}
+
+/// An organization named with its address (a link).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationLink {
+    pub name: String,
+    pub slug: String,
+}
+
+/// What My organizations shows: the person's organizations and the
+/// invitations waiting for their address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyOrganizations {
+    pub viewer: Viewer,
+    pub organizations: Vec<OrganizationSummary>,
+    pub invitations: Vec<WaitingInvitation>,
+}
+
+/// An open invitation to the signed-in person's address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitingInvitation {
+    pub id: uuid::Uuid,
+    pub organization: String,
+    pub inviter: Option<String>,
+    pub kind: MembershipKind,
+    pub role: Role,
+    /// For a partner: the last day of the access offered.
+    pub access_until: Option<Timestamp>,
+    pub expires_at: Timestamp,
 }
 
 /// An organization as its members see it on its home page.

@@ -21,6 +21,8 @@ pub enum AuditAction {
     InvitationResent,
     InvitationCancelled,
     InvitationAccepted,
+    InvitationDeclined,
+    AccountClosed,
     SubAccountCreated,
     SubAccountRenamed,
     SubAccountArchived,
@@ -41,7 +43,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 32] = [
+    pub const ALL: [AuditAction; 34] = [
         AuditAction::SignedUp,
         AuditAction::SignUpAttempted,
         AuditAction::OrganizationCreated,
@@ -57,6 +59,8 @@ impl AuditAction {
         AuditAction::InvitationResent,
         AuditAction::InvitationCancelled,
         AuditAction::InvitationAccepted,
+        AuditAction::InvitationDeclined,
+        AuditAction::AccountClosed,
         AuditAction::SubAccountCreated,
         AuditAction::SubAccountRenamed,
         AuditAction::SubAccountArchived,
@@ -93,6 +97,8 @@ impl AuditAction {
             AuditAction::InvitationResent => "invitation.resent",
             AuditAction::InvitationCancelled => "invitation.cancelled",
             AuditAction::InvitationAccepted => "invitation.accepted",
+            AuditAction::InvitationDeclined => "invitation.declined",
+            AuditAction::AccountClosed => "account.closed",
             AuditAction::SubAccountCreated => "sub_account.created",
             AuditAction::SubAccountRenamed => "sub_account.renamed",
             AuditAction::SubAccountArchived => "sub_account.archived",
@@ -131,6 +137,8 @@ impl AuditAction {
             AuditAction::InvitationResent => "Resent an invitation",
             AuditAction::InvitationCancelled => "Cancelled an invitation",
             AuditAction::InvitationAccepted => "Accepted an invitation",
+            AuditAction::InvitationDeclined => "Declined an invitation",
+            AuditAction::AccountClosed => "Closed their account",
             AuditAction::SubAccountCreated => "Created a sub-account",
             AuditAction::SubAccountRenamed => "Renamed a sub-account",
             AuditAction::SubAccountArchived => "Archived a sub-account",
@@ -211,12 +219,13 @@ pub struct AuditEntry {
 }
 
 /// The actions an organization's audit log records, for its filter.
-pub const ORGANIZATION_ACTIONS: [AuditAction; 22] = [
+pub const ORGANIZATION_ACTIONS: [AuditAction; 24] = [
     AuditAction::OrganizationCreated,
     AuditAction::InvitationSent,
     AuditAction::InvitationResent,
     AuditAction::InvitationCancelled,
     AuditAction::InvitationAccepted,
+    AuditAction::InvitationDeclined,
     AuditAction::MemberAccessChanged,
     AuditAction::MemberKindChanged,
     AuditAction::MemberAccessEndChanged,
@@ -225,6 +234,7 @@ pub const ORGANIZATION_ACTIONS: [AuditAction; 22] = [
     AuditAction::MemberReactivated,
     AuditAction::MemberRemoved,
     AuditAction::MemberLeft,
+    AuditAction::AccountClosed,
     AuditAction::OwnershipTransferred,
     AuditAction::SubAccountCreated,
     AuditAction::SubAccountRenamed,

@@ -47,13 +47,16 @@ pub enum InvitationStatus {
     Pending,
     Accepted,
     Cancelled,
+    /// The invitee said no (from My organizations).
+    Declined,
 }
 
 impl InvitationStatus {
-    pub const ALL: [InvitationStatus; 3] = [
+    pub const ALL: [InvitationStatus; 4] = [
         InvitationStatus::Pending,
         InvitationStatus::Accepted,
         InvitationStatus::Cancelled,
+        InvitationStatus::Declined,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,6 +64,7 @@ impl InvitationStatus {
             InvitationStatus::Pending => "pending",
             InvitationStatus::Accepted => "accepted",
             InvitationStatus::Cancelled => "cancelled",
+            InvitationStatus::Declined => "declined",
         }
     }
 
@@ -384,6 +388,8 @@ pub enum LinkProblem {
     Expired,
     Cancelled,
     Used,
+    /// The invitee declined it.
+    Declined,
     /// A partner invitation whose access end date has passed.
     AccessEnded,
 }
@@ -395,6 +401,7 @@ impl LinkProblem {
             LinkProblem::Expired => "This invitation has expired",
             LinkProblem::Cancelled => "This invitation was cancelled",
             LinkProblem::Used => "This invitation has already been used",
+            LinkProblem::Declined => "This invitation was declined",
             LinkProblem::AccessEnded => "The access this invitation offered has ended",
         }
     }
@@ -412,6 +419,9 @@ impl LinkProblem {
             }
             LinkProblem::Used => {
                 "Someone already accepted this invitation. If it was you, log in to open the organization."
+            }
+            LinkProblem::Declined => {
+                "You declined it. If you changed your mind, ask the person who invited you to invite you again."
             }
             LinkProblem::AccessEnded => {
                 "The invitation gave partner access until a date that has passed. Ask the person who invited you for a new invitation."

@@ -20,6 +20,11 @@ pub enum Action {
     ViewAccount,
     UpdateProfile,
     ChangePassword,
+    /// Accept or decline, from My organizations, an invitation addressed to
+    /// the account's own email.
+    RespondToInvitation,
+    /// Close one's own account (with the password).
+    CloseAccount,
     // Anyone holding an invitation link (the token is the authority).
     ViewInvitationLink,
     AcceptInvitation,
@@ -42,7 +47,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 27] = [
         Action::SignUp,
         Action::LogIn,
         Action::RequestPasswordReset,
@@ -51,6 +56,8 @@ impl Action {
         Action::ViewAccount,
         Action::UpdateProfile,
         Action::ChangePassword,
+        Action::RespondToInvitation,
+        Action::CloseAccount,
         Action::ViewInvitationLink,
         Action::AcceptInvitation,
         Action::ViewOrganization,
@@ -81,7 +88,9 @@ impl Action {
             Action::LogOut
             | Action::ViewAccount
             | Action::UpdateProfile
-            | Action::ChangePassword => Scope::OwnAccount,
+            | Action::ChangePassword
+            | Action::RespondToInvitation
+            | Action::CloseAccount => Scope::OwnAccount,
             _ => Scope::Organization,
         }
     }

@@ -2,6 +2,7 @@
 
 use super::Rendered;
 use crate::domain::html::escape_html;
+use crate::domain::role::MembershipKind;
 use chrono::{DateTime, Utc};
 
 pub use crate::domain::time::date_time as format_time;
@@ -271,6 +272,60 @@ pub fn sign_up_attempted(name: &str, login_link: &str, reset_link: &str) -> Rend
         ),
         html: html_page(&lines, Some(("Log in", login_link))),
     }
+}
+
+/// To the person who sent an invitation: the invitee declined it.
+pub fn invitation_declined(
+    inviter: &str,
+    invitee: &str,
+    organization: &str,
+    link: &str,
+) -> Rendered {
+    compose(
+        format!("{invitee} declined your invitation to {organization}"),
+        vec![
+            format!("Hello {inviter},"),
+            format!(
+                "{invitee} declined your invitation to join {organization} on Consort. Nothing else changed. You can invite them again at any time."
+            ),
+        ],
+        Some(("Open Members", link)),
+    )
+}
+
+/// To each owner and admin: a member left the organization.
+pub fn member_left(
+    admin: &str,
+    name: &str,
+    email: &str,
+    kind: MembershipKind,
+    organization: &str,
+    link: &str,
+) -> Rendered {
+    compose(
+        format!("{name} left {organization}"),
+        vec![
+            format!("Hello {admin},"),
+            format!(
+                "{name} ({email}) left {organization} on Consort and no longer has access to it as a {}. To give them access again, invite them again.",
+                kind.noun()
+            ),
+        ],
+        Some(("Open Members", link)),
+    )
+}
+
+/// To the address of an account that was just closed.
+pub fn account_closed(name: &str) -> Rendered {
+    compose(
+        "Your Consort account is closed".into(),
+        vec![
+            format!("Hello {name},"),
+            "You closed your Consort account. Your memberships and sessions have ended, and your name and address were removed from the organizations' records; their audit trails now show a closed account.".into(),
+            "If you did not do this, contact the organizations you worked with: an organization can invite this address again, and a new account can be created for it.".into(),
+        ],
+        None,
+    )
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use crate::domain::account::OrganizationShell;
 use crate::domain::role::MemberStatus;
 use crate::domain::time::{date, date_time};
 use crate::server::account::{ChangePassword, UpdateProfile, recent_activity};
+use crate::server::account_closing::{CloseAccount, close_account_blockers};
 use crate::server::organization::leave_organization;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -48,6 +49,7 @@ pub fn AccountPage() -> impl IntoView {
                         <PasswordCard action=change_password />
                         <ActivityCard />
                     </div>
+                    <CloseAccountCard />
                 })
             })}
         </Suspense>
@@ -192,5 +194,45 @@ fn LeaveOrganization(slug: String, name: String) -> impl IntoView {
             confirm="Leave"
             on_confirm=leave
         />
+    }
+}
+
+/// Closing the account: with the password, once the person is nobody's last owner.
+#[component]
+fn CloseAccountCard() -> impl IntoView {
+    let blockers = Resource::new(|| (), |_| close_account_blockers());
+    let action = ServerAction::<CloseAccount>::new();
+    let value = action.value();
+    let pending = action.pending();
+    view! {
+        <section class="card card-danger" aria-labelledby="close-heading">
+            <h2 id="close-heading">"Close account"</h2>
+            <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match blockers.await {
+                        Ok(owned) if !owned.is_empty() => view! {
+                            <p>"You are the last owner of these organizations. Make someone else owner on their member page, or delete the organization, before you close your account:"</p>
+                            <ul class="org-list">
+                                {owned.into_iter().map(|o| view! {
+                                    <li><a href=format!("/o/{}/members", o.slug)>{o.name}</a></li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Ok(_) => view! {
+                            <p>"Closing your account ends all your memberships and sessions at once and removes your name and address from the organizations' records. It cannot be undone; an organization can invite your address again later."</p>
+                            <ActionForm action=action attr:novalidate=true attr:aria-label="Close your account">
+                                <FormAlert message=form_error(value) />
+                                <Field label="Password" name="password" kind="password" autocomplete="current-password"
+                                    hint="Your password confirms that it is you." error=field_error(value, "password") />
+                                <button type="submit" class="button button-danger" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
+                                    {move || if pending.get() { "Closing…" } else { "Close my account" }}
+                                </button>
+                            </ActionForm>
+                        }.into_any(),
+                        Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }

@@ -14,8 +14,7 @@ pub fn HomePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match landing.await {
-                    Ok(Some(path)) if path != "/" => view! { <Redirect path=path /> }.into_any(),
-                    Ok(Some(_)) => view! { <NoOrganization /> }.into_any(),
+                    Ok(Some(path)) => view! { <Redirect path=path /> }.into_any(),
                     Ok(None) => view! { <Welcome /> }.into_any(),
                     Err(error) => view! { <main class="page"><ErrorPanel error /></main> }.into_any(),
                 }
@@ -48,18 +47,6 @@ fn Welcome() -> impl IntoView {
                 <li><h2>"Partners"</h2><p>"Accountants and designers who serve several organizations switch between them in one click."</p></li>
                 <li><h2>"Audit trail"</h2><p>"Every sign-in, change and invitation is recorded with who, what and when."</p></li>
             </ul>
-        </main>
-    }
-}
-
-#[component]
-fn NoOrganization() -> impl IntoView {
-    view! {
-        <main class="page" id="main">
-            <section class="card empty">
-                <h1>"You are not in any organization"</h1>
-                <p>"Your account is active, but no organization has you as a member right now. Ask an administrator to invite you again."</p>
-            </section>
         </main>
     }
 }

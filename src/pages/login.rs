@@ -19,6 +19,7 @@ pub fn LoginPage() -> impl IntoView {
         <AuthFrame title="Log in to Consort">
             <Notice when=Signal::derive(move || flag("reset")) text="Your password has been changed. Log in with your new password." />
             <Notice when=Signal::derive(move || flag("logged_out")) text="You have logged out." />
+            <Notice when=Signal::derive(move || flag("closed")) text="Your account has been closed." />
             <ActionForm action=action attr:novalidate=true attr:aria-label="Log in">
                 <FormAlert message=form_error(value) />
                 <input type="hidden" name="next" value=next />

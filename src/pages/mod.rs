@@ -32,6 +32,7 @@ pub mod invitations;
 pub mod login;
 pub mod member;
 pub mod members;
+pub mod my_organizations;
 pub mod not_found;
 pub mod org_home;
 pub mod org_layout;

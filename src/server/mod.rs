@@ -4,12 +4,14 @@
 //! router as every kind of actor, and fails for one it does not know.
 
 pub mod account;
+pub mod account_closing;
 pub mod audit_log;
 pub mod auth;
 pub mod billing;
 pub mod contacts;
 pub mod invitations;
 pub mod members;
+pub mod my_organizations;
 pub mod organization;
 pub mod settings;
 

@@ -39,10 +39,11 @@ async fn open_invitation(
     })
 }
 
-fn problem(row: &InvitationRow) -> Option<LinkProblem> {
+pub(super) fn problem(row: &InvitationRow) -> Option<LinkProblem> {
     match row.status {
         InvitationStatus::Accepted => Some(LinkProblem::Used),
         InvitationStatus::Cancelled => Some(LinkProblem::Cancelled),
+        InvitationStatus::Declined => Some(LinkProblem::Declined),
         InvitationStatus::Pending if row.expires_at <= db::now() => Some(LinkProblem::Expired),
         InvitationStatus::Pending if row.access_ends_at.is_some_and(|end| end <= db::now()) => {
             Some(LinkProblem::AccessEnded)
@@ -51,7 +52,7 @@ fn problem(row: &InvitationRow) -> Option<LinkProblem> {
     }
 }
 
-fn link_error(problem: LinkProblem) -> AppError {
+pub(super) fn link_error(problem: LinkProblem) -> AppError {
     let message = format!("{}. {}", problem.title(), problem.message());
     match problem {
         LinkProblem::Unknown => AppError::NotFound(message),
@@ -231,7 +232,7 @@ const ACCOUNT_EXISTS: &str =
 /// The one atomic step, in the acceptance's transaction. A lost race reads as
 /// what the link now is (looked up after the transaction is given back: on
 /// SQLite it holds the write lock, and 50 concurrent accepts must not wait on it).
-async fn claim(
+pub(super) async fn claim(
     state: &AppState,
     mut tx: Tx,
     row: &InvitationRow,
@@ -268,7 +269,7 @@ async fn claim(
 }
 
 /// An audit event by the invitee about themself, in the inviting organization.
-async fn record(
+pub(super) async fn record(
     tx: &mut Tx,
     client: &Client,
     row: &InvitationRow,

@@ -341,14 +341,22 @@ pub async fn log_in(
     })
 }
 
-/// Where a signed-in person starts: their first active organization.
+/// My organizations: every organization of the signed-in person and the
+/// invitations waiting for them.
+pub const MY_ORGANIZATIONS: &str = "/organizations";
+
+/// Where a signed-in person starts: the active organization they used last
+/// (the first by name when none was used yet), or My organizations when they
+/// have none.
 pub async fn landing_for(state: &AppState, user_id: Uuid) -> Result<String, AppError> {
     let orgs = db::organizations::for_user(&state.db, user_id).await?;
     Ok(orgs
         .iter()
-        .find(|o| o.status == MemberStatus::Active)
+        .rev()
+        .filter(|o| o.status == MemberStatus::Active)
+        .max_by_key(|o| o.last_active_at)
         .map(|o| format!("/o/{}", o.slug))
-        .unwrap_or_else(|| "/".to_string()))
+        .unwrap_or_else(|| MY_ORGANIZATIONS.to_string()))
 }
 
 /// Where the signed-in person starts (the home page sends them there).

@@ -5,12 +5,14 @@
 
 pub mod acceptance;
 pub mod access_ends;
+pub mod account_closing;
 pub mod accounts;
 pub mod audit_log;
 pub mod billing;
 pub mod contacts;
 pub mod invitation_check;
 pub mod invitation_csv;
+pub mod invitation_replies;
 pub mod invitations;
 pub mod member_target;
 pub mod members;

@@ -162,13 +162,7 @@ pub async fn shell(
     let organizations = db::organizations::for_user(&state.db, user_id)
         .await?
         .into_iter()
-        .map(|row| OrganizationSummary {
-            kind: row.kind,
-            role: row.role,
-            status: row.status,
-            name: row.name,
-            slug: row.slug,
-        })
+        .map(OrganizationSummary::from)
         .collect();
     Ok(OrganizationShell {
         viewer: Viewer {

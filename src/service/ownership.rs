@@ -13,7 +13,7 @@ use crate::domain::member::MemberSort;
 use crate::domain::policy::Action;
 use crate::domain::role::{MemberStatus, Role};
 use crate::error::AppError;
-use crate::mail::templates::MemberNotice;
+use crate::mail::templates::{self, MemberNotice};
 use crate::state::AppState;
 use serde_json::json;
 use uuid::Uuid;
@@ -128,7 +128,28 @@ pub async fn leave(
         json!({ "email": own.email, "role": own.role, "kind": own.kind }),
     )
     .await?;
+    // The organization's owners and admins are told, in the same transaction.
+    let org = &ctx.organization;
+    let admins = db::access_ends::admins_of(&mut tx, &[org.id]).await?;
+    let link = state.link(&format!("/o/{}/members", org.slug));
+    let mails: Vec<_> = admins
+        .iter()
+        .map(|admin| {
+            let mail = templates::member_left(
+                &admin.name,
+                &own.name,
+                &own.email,
+                own.kind,
+                &org.name,
+                &link,
+            );
+            (admin.email.clone(), mail)
+        })
+        .collect();
+    let outgoing: Vec<_> = mails.iter().map(|(to, mail)| mail.to(to)).collect();
+    db::outbox::enqueue_many_in(&mut tx, &outgoing).await?;
     tx.commit().await?;
+    state.mailer.wake();
     Ok(())
 }
 

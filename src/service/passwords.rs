@@ -160,31 +160,7 @@ pub async fn change_password(
     let user = db::users::find(&state.db, user_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    // A stolen session must not guess the password without bound: each check
-    // claims a slot first; a right password gives it back.
-    let slot = rate_limit::claim(&state.db, PASSWORD_CHECKS, &user_id.to_string()).await?;
-    if !state
-        .hasher
-        .verify(current_password, Some(&user.password_hash))
-        .await
-    {
-        db::audit::record(
-            &state.db,
-            AuditAction::PasswordCheckFailed,
-            db::audit::Event {
-                actor_user_id: Some(user_id),
-                target_user_id: Some(user_id),
-                ip: client.ip(),
-                ..Default::default()
-            },
-        )
-        .await?;
-        return Err(AppError::field(
-            "current_password",
-            "Your current password is not correct.",
-        ));
-    }
-    slot.release(&state.db).await?;
+    check_own_password(state, client, &user, current_password, "current_password").await?;
     password::check_strength(new_password).map_err(|m| AppError::field("new_password", m))?;
     if new_password == current_password {
         return Err(AppError::field(
@@ -212,6 +188,40 @@ pub async fn change_password(
     tx.commit().await?;
     state.mailer.wake();
     Ok(fresh)
+}
+
+/// Checks the signed-in person's own password before a change that needs it;
+/// a wrong one is refused on the form field `field`. A stolen session must not
+/// guess the password without bound: each check claims a slot first, a right
+/// password gives it back.
+pub(super) async fn check_own_password(
+    state: &AppState,
+    client: &Client,
+    user: &db::users::UserRow,
+    input: &str,
+    field: &str,
+) -> Result<(), AppError> {
+    let slot = rate_limit::claim(&state.db, PASSWORD_CHECKS, &user.id.to_string()).await?;
+    if !state.hasher.verify(input, Some(&user.password_hash)).await {
+        db::audit::record(
+            &state.db,
+            AuditAction::PasswordCheckFailed,
+            db::audit::Event {
+                actor_user_id: Some(user.id),
+                target_user_id: Some(user.id),
+                ip: client.ip(),
+                ..Default::default()
+            },
+        )
+        .await?;
+        let message = match field {
+            "current_password" => "Your current password is not correct.",
+            _ => "Your password is not correct.",
+        };
+        return Err(AppError::field(field, message));
+    }
+    slot.release(&state.db).await?;
+    Ok(())
 }
 
 /// Queues, in the change's transaction, the mail that tells the person their

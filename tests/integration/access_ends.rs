@@ -464,11 +464,7 @@ async fn a_partner_invitation_carries_its_end_date_and_a_passed_one_cannot_be_ac
         let late = token_for(env, "late@studio.test").await;
         let sql = "UPDATE invitations SET access_ends_at = $1 WHERE email_key = 'late@studio.test'";
         let past = Utc::now() - Duration::minutes(1);
-        match env.db() {
-            Db::Sqlite(pool) => sqlx::query(sql).bind(past).execute(pool).await.map(|_| ()),
-            Db::Postgres(pool) => sqlx::query(sql).bind(past).execute(pool).await.map(|_| ()),
-        }
-        .unwrap();
+        env.execute_at(sql, past).await;
         assert_eq!(
             acceptance::preview(&env.state, None, &late).await.unwrap(),
             Err(LinkProblem::AccessEnded)
@@ -500,11 +496,7 @@ async fn ten_thousand_access_ends_are_handled_by_one_run() {
         crate::members_list::seed_members(env, &acme.slug, 10_000).await;
         let at = Utc::now() - Duration::seconds(1);
         let sql = "UPDATE memberships SET access_ends_at = $1 WHERE kind = 'partner'";
-        match env.db() {
-            Db::Sqlite(pool) => sqlx::query(sql).bind(at).execute(pool).await.map(|_| ()),
-            Db::Postgres(pool) => sqlx::query(sql).bind(at).execute(pool).await.map(|_| ()),
-        }
-        .unwrap();
+        env.execute_at(sql, at).await;
         let started = Instant::now();
         let report = access_ends::run_due(&env.state, Utc::now()).await.unwrap();
         let took = started.elapsed();

@@ -307,11 +307,7 @@ async fn sign_up_links_expire_and_make_one_account() {
         let token = env.sign_up_token("dan@example.com").await;
         let sql = "UPDATE signup_requests SET expires_at = $1 WHERE email_key = 'dan@example.com'";
         let past = db::now() - chrono::Duration::seconds(1);
-        match env.db() {
-            db::Db::Sqlite(pool) => sqlx::query(sql).bind(past).execute(pool).await.map(|_| ()),
-            db::Db::Postgres(pool) => sqlx::query(sql).bind(past).execute(pool).await.map(|_| ()),
-        }
-        .unwrap();
+        env.execute_at(sql, past).await;
         let err = accounts::confirm_sign_up(&env.state, &env.client(), &token)
             .await
             .unwrap_err();

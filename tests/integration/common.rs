@@ -78,6 +78,16 @@ impl TestEnv {
             .unwrap()
     }
 
+    /// Runs one statement whose only parameter (`$1`, if any) is the time `at`:
+    /// tests move stored times with it.
+    pub async fn execute_at(&self, sql: &str, at: chrono::DateTime<chrono::Utc>) {
+        match self.db() {
+            Db::Sqlite(pool) => sqlx::query(sql).bind(at).execute(pool).await.map(|_| ()),
+            Db::Postgres(pool) => sqlx::query(sql).bind(at).execute(pool).await.map(|_| ()),
+        }
+        .unwrap_or_else(|e| panic!("[{}] {sql}: {e}", self.backend));
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         let sql = format!("SELECT COUNT(*) FROM {table}");
         let (n,): (i64,) = match self.db() {

@@ -27,7 +27,8 @@
 //! does a page missing from [`PAGES`] or [`PUBLIC_PAGES`].
 
 use crate::common::{
-    PASSWORD, TestEnv, link_in, on_each_backend, snapshot, snapshot_difference, wait_for_mail,
+    PASSWORD, TestEnv, link_in, on_each_backend, slug_of, snapshot, snapshot_difference,
+    wait_for_mail,
 };
 use axum::Router;
 use axum::body::{Body, to_bytes};
@@ -47,7 +48,7 @@ use tower::ServiceExt;
 use uuid::Uuid;
 
 /// Every server function's endpoint and the one policy action it must ask.
-/// The organization is deleted by the last one.
+/// The organization is deleted by the last but two; the last closes accounts.
 const ENDPOINTS: &[(&str, Action)] = {
     use Action::*;
     &[
@@ -68,6 +69,10 @@ const ENDPOINTS: &[(&str, Action)] = {
         ("/api/change_password", ChangePassword),
         ("/api/recent_activity", ViewAccount),
         ("/api/current_landing", ViewAccount),
+        ("/api/my_organizations", ViewAccount),
+        // Invitations to the person's own address (from Initech, a third organization).
+        ("/api/decline_invitation", RespondToInvitation),
+        ("/api/accept_waiting_invitation", RespondToInvitation),
         // Inside the organization.
         ("/api/org_shell", ViewOrganization),
         ("/api/invite_options", InviteMembers),
@@ -97,6 +102,9 @@ const ENDPOINTS: &[(&str, Action)] = {
         ("/api/save_billing_details", ManageBilling),
         ("/api/leave_organization", LeaveOrganization),
         ("/api/delete_organization", DeleteOrganization),
+        // After the organization is gone: each actor closes their own account.
+        ("/api/close_account_blockers", ViewAccount),
+        ("/api/close_account", CloseAccount),
     ]
 };
 
@@ -146,6 +154,7 @@ const PUBLIC_PAGES: &[&str] = &[
     "/forgot-password",
     "/reset-password",
     "/invitations/accept",
+    "/organizations",
 ];
 
 /// Left out of the before/after comparison: any request that carries a
@@ -165,26 +174,32 @@ enum Kind {
     UserWithoutModules,
     /// A membership of kind partner (role user, with Contacts).
     Partner,
+    /// The same, whose access end date has passed (the job has not run yet).
+    PartnerEnded,
     /// An admin, deactivated.
     Deactivated,
     /// Was an admin, then removed.
     Removed,
     /// The owner of another organization.
     Outsider,
+    /// The owner of another organization who declined an invitation to this one.
+    DeclinedInvitee,
     Anonymous,
 }
 
 impl Kind {
-    const ALL: [Kind; 10] = [
+    const ALL: [Kind; 12] = [
         Kind::Owner,
         Kind::Admin,
         Kind::BillingAdmin,
         Kind::UserWithModules,
         Kind::UserWithoutModules,
         Kind::Partner,
+        Kind::PartnerEnded,
         Kind::Deactivated,
         Kind::Removed,
         Kind::Outsider,
+        Kind::DeclinedInvitee,
         Kind::Anonymous,
     ];
 
@@ -197,9 +212,11 @@ impl Kind {
             Kind::UserWithModules => ("Uma Modules", "uma@acme.test"),
             Kind::UserWithoutModules => ("Ned Nomodule", "ned@acme.test"),
             Kind::Partner => ("Pia Partner", "pia@partner.test"),
+            Kind::PartnerEnded => ("Paz Ended", "paz@partner.test"),
             Kind::Deactivated => ("Dora Deactivated", "dora@acme.test"),
             Kind::Removed => ("Remy Removed", "remy@acme.test"),
             Kind::Outsider => ("Gil Globex", "gil@globex.test"),
+            Kind::DeclinedInvitee => ("Dex Declined", "dex@declined.test"),
             Kind::Anonymous => return None,
         })
     }
@@ -213,8 +230,8 @@ impl Kind {
             Kind::BillingAdmin => (Team, Role::BillingAdmin, &[]),
             Kind::UserWithModules => (Team, Role::User, &[Module::Contacts, Module::Partners]),
             Kind::UserWithoutModules => (Team, Role::User, &[]),
-            Kind::Partner => (Partner, Role::User, &[Module::Contacts]),
-            Kind::Outsider | Kind::Anonymous => return None,
+            Kind::Partner | Kind::PartnerEnded => (Partner, Role::User, &[Module::Contacts]),
+            Kind::Outsider | Kind::DeclinedInvitee | Kind::Anonymous => return None,
         })
     }
 }
@@ -274,6 +291,9 @@ struct Fixture {
     /// her invitation's link, which only she may accept.
     ivy: Person,
     ivy_token: String,
+    /// Initech, whose owner invites the actors to it as partners (the
+    /// invitations they accept or decline from My organizations).
+    initech: (String, Session),
     /// A sub-account.
     north: Uuid,
     /// For unique addresses and names.
@@ -318,13 +338,13 @@ impl Fixture {
         };
         let user_id = self.person(kind).map(Person::user_id);
         let membership = match kind {
-            Kind::Anonymous | Kind::Removed => None,
+            Kind::Anonymous | Kind::Removed | Kind::DeclinedInvitee => None,
             Kind::Outsider => facts(
                 self.other_org_id,
                 (MembershipKind::Team, Role::Owner, &[]),
                 MemberStatus::Active,
             ),
-            Kind::Deactivated => facts(
+            Kind::Deactivated | Kind::PartnerEnded => facts(
                 self.org_id,
                 kind.membership().unwrap(),
                 MemberStatus::Deactivated,
@@ -349,7 +369,12 @@ impl Fixture {
             Target::Organization(self.org_id)
         } else if matches!(
             action,
-            Action::LogOut | Action::ViewAccount | Action::UpdateProfile | Action::ChangePassword
+            Action::LogOut
+                | Action::ViewAccount
+                | Action::UpdateProfile
+                | Action::ChangePassword
+                | Action::RespondToInvitation
+                | Action::CloseAccount
         ) {
             Target::Account(own)
         } else {
@@ -370,6 +395,10 @@ impl Fixture {
             "/api/accept_invitation" => Expect::Refused(StatusCode::FORBIDDEN),
             // A new account is for visitors: a signed-in person logs out first.
             "/api/accept_invitation_new_account" if signed_in => {
+                Expect::Refused(StatusCode::CONFLICT)
+            }
+            // The last owners of their own organizations hand them over first.
+            "/api/close_account" if matches!(kind, Kind::Outsider | Kind::DeclinedInvitee) => {
                 Expect::Refused(StatusCode::CONFLICT)
             }
             _ => policy,
@@ -626,6 +655,7 @@ async fn fixture(env: &TestEnv) -> Fixture {
         Kind::UserWithModules,
         Kind::UserWithoutModules,
         Kind::Partner,
+        Kind::PartnerEnded,
         Kind::Deactivated,
         Kind::Removed,
     ] {
@@ -643,6 +673,36 @@ async fn fixture(env: &TestEnv) -> Fixture {
         Kind::Outsider,
         signed(outsider_name, outsider_email, outsider),
     );
+    // Paz's access ended a moment ago.
+    env.execute_at(
+        "UPDATE memberships SET access_ends_at = $1 WHERE email_key = 'paz@partner.test'",
+        chrono::Utc::now() - chrono::Duration::seconds(1),
+    )
+    .await;
+    // Dex has his own organization, and declined Acme's invitation.
+    let (dex_name, dex_email) = Kind::DeclinedInvitee.person().unwrap();
+    let dex = env.sign_up(dex_name, dex_email, "Dexter Co").await;
+    let (dex_invitation, _) = invite(
+        env,
+        by,
+        &slug,
+        dex_email,
+        (MembershipKind::Partner, Role::User, &[]),
+    )
+    .await;
+    consort::service::invitation_replies::decline(
+        &env.state,
+        &env.client(),
+        Some(dex.session),
+        dex_invitation,
+    )
+    .await
+    .unwrap();
+    actors.insert(Kind::DeclinedInvitee, signed(dex_name, dex_email, dex));
+    let initech = env
+        .sign_up("Ian Initech", "ian@initech.test", "Initech")
+        .await;
+    let initech = (slug_of(&initech), initech.session);
     let tina = join(env, by, &slug, TINA, team(Role::User)).await;
     let rex = join(
         env,
@@ -728,6 +788,7 @@ async fn fixture(env: &TestEnv) -> Fixture {
         hal,
         ivy,
         ivy_token,
+        initech,
         north,
         serial: 0,
         signup_tokens: HashMap::new(),
@@ -805,7 +866,25 @@ async fn arguments(env: &TestEnv, fx: &mut Fixture, path: &str, kind: Kind) -> P
                 ("password", PASSWORD.into()),
             ])
         }
-        "/api/log_out" | "/api/recent_activity" | "/api/current_landing" => form([]),
+        "/api/log_out"
+        | "/api/recent_activity"
+        | "/api/current_landing"
+        | "/api/my_organizations"
+        | "/api/close_account_blockers" => form([]),
+        "/api/close_account" => form([("password", own_password)]),
+        "/api/decline_invitation" | "/api/accept_waiting_invitation" => {
+            let id = match fx.person(kind) {
+                Some(person) => {
+                    let (slug, owner) = fx.initech.clone();
+                    let partner = (MembershipKind::Partner, Role::User, &[][..]);
+                    invite(env, owner, &slug, &person.email.clone(), partner)
+                        .await
+                        .0
+                }
+                None => consort::db::new_id(),
+            };
+            form([("id", id.to_string())])
+        }
         "/api/update_profile" => form([("name", own_name)]),
         "/api/change_password" => {
             let new = if own_password == PASSWORD {
@@ -1080,6 +1159,18 @@ async fn reset_link_arrived(env: &TestEnv, fx: &mut Fixture, kind: Kind, email: 
 async fn after_allowed(env: &TestEnv, fx: &mut Fixture, path: &str, kind: Kind, answer: &Answer) {
     let b = env.backend;
     match path {
+        "/api/close_account" => {
+            // The account is gone: nobody to sign in again.
+            assert!(
+                answer.session_cookie().is_some_and(|t| t.is_empty()),
+                "[{b}] closing clears the session cookie"
+            );
+            assert!(
+                env.resolve(&fx.actors[&kind].token).await.is_none(),
+                "[{b}] {kind:?}'s session ended"
+            );
+            return;
+        }
         "/api/sign_up" => {
             let token = env.sign_up_token(&sign_up_address(kind)).await;
             fx.signup_tokens.insert(kind, token);
@@ -1185,8 +1276,13 @@ fn every_server_function_is_in_the_http_matrix() {
     }
     assert_eq!(
         ENDPOINTS.last().map(|(p, _)| *p),
-        Some("/api/delete_organization"),
-        "deleting the organization comes last"
+        Some("/api/close_account"),
+        "closing accounts comes last"
+    );
+    assert_eq!(
+        ENDPOINTS[ENDPOINTS.len() - 3].0,
+        "/api/delete_organization",
+        "deleting the organization comes just before"
     );
 }
 
@@ -1435,6 +1531,32 @@ async fn pages(env: &TestEnv, fx: &mut Fixture, failures: &mut Vec<String>) {
         for (name, email) in &people {
             if answer.body.contains(name.as_str()) || answer.body.contains(email.as_str()) {
                 failures.push(format!("[{b}] GET {path} as a visitor shows {name}"));
+            }
+        }
+    }
+    // My organizations: each signed-in person sees their own organizations and
+    // invitations, never the people of Acme; a visitor is sent to log in.
+    for kind in Kind::ALL {
+        let what = format!("[{b}] GET /organizations as {kind:?}");
+        let answer = send(&fx.app, get("/organizations", fx.token(kind))).await;
+        let want = match kind {
+            Kind::Anonymous => StatusCode::FOUND,
+            _ => StatusCode::OK,
+        };
+        if answer.status != want {
+            failures.push(format!("{what}: expected {want}, got {}", answer.status));
+        }
+        let own = fx.person(kind).map(|p| p.email.clone());
+        if let Some(own) = &own
+            && !answer.body.contains(own.as_str())
+        {
+            failures.push(format!("{what}: does not show the person's own address"));
+        }
+        for (name, email) in &people {
+            if Some(email) != own.as_ref()
+                && (answer.body.contains(name.as_str()) || answer.body.contains(email.as_str()))
+            {
+                failures.push(format!("{what}: shows {name}"));
             }
         }
     }

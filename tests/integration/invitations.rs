@@ -94,12 +94,9 @@ async fn execute(env: &TestEnv, sql: &str) {
 }
 
 async fn expire_all(env: &TestEnv) {
-    let past = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
-    let sql = match env.db() {
-        Db::Sqlite(_) => format!("UPDATE invitations SET expires_at = '{past}'"),
-        Db::Postgres(_) => format!("UPDATE invitations SET expires_at = '{past}'::timestamptz"),
-    };
-    execute(env, &sql).await;
+    let past = chrono::Utc::now() - chrono::Duration::hours(1);
+    env.execute_at("UPDATE invitations SET expires_at = $1", past)
+        .await;
 }
 
 pub async fn log_in(env: &TestEnv, email: &str) -> Session {

@@ -92,7 +92,12 @@ fn expected(action: Action) -> [Result<(), Denied>; ACTORS] {
         | Action::ResetPassword
         | Action::ViewInvitationLink
         | Action::AcceptInvitation => [y; ACTORS],
-        Action::LogOut | Action::ViewAccount | Action::UpdateProfile | Action::ChangePassword => {
+        Action::LogOut
+        | Action::ViewAccount
+        | Action::UpdateProfile
+        | Action::ChangePassword
+        | Action::RespondToInvitation
+        | Action::CloseAccount => {
             let mut all = [y; ACTORS];
             all[ACTORS - 1] = Err(NotSignedIn);
             all
@@ -136,9 +141,12 @@ fn natural_target(action: Action) -> Target {
         | Action::ResetPassword
         | Action::ViewInvitationLink
         | Action::AcceptInvitation => Target::Nobody,
-        Action::LogOut | Action::ViewAccount | Action::UpdateProfile | Action::ChangePassword => {
-            Target::Account(ME)
-        }
+        Action::LogOut
+        | Action::ViewAccount
+        | Action::UpdateProfile
+        | Action::ChangePassword
+        | Action::RespondToInvitation
+        | Action::CloseAccount => Target::Account(ME),
         _ => Target::Organization(ORG),
     }
 }

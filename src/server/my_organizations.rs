@@ -1,0 +1,31 @@
+//! My organizations: the person's organizations and the invitations waiting
+//! for their address, accepted or declined right there.
+
+use crate::domain::account::MyOrganizations;
+use crate::error::AppError;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[cfg(feature = "ssr")]
+use {super::context::run, crate::service::invitation_replies as service};
+
+#[server(endpoint = "my_organizations")]
+pub async fn list_my_organizations() -> Result<MyOrganizations, AppError> {
+    run(|req| async move { service::overview(&req.state, req.session).await }).await
+}
+
+/// Accepts and goes to the organization.
+#[server(endpoint = "accept_waiting_invitation")]
+pub async fn accept_waiting_invitation(id: Uuid) -> Result<(), AppError> {
+    run(|req| async move {
+        let landing = service::accept_waiting(&req.state, &req.client, req.session, id).await?;
+        leptos_axum::redirect(&landing);
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "decline_invitation")]
+pub async fn decline_invitation(id: Uuid) -> Result<(), AppError> {
+    run(|req| async move { service::decline(&req.state, &req.client, req.session, id).await }).await
+}
