@@ -304,9 +304,10 @@ test('accept as an existing user: log in from the invitation, accept, and switch
   const switcher = other.getByRole('button', { name: `${owner.organization} — switch organization` });
   await switcher.click();
   await expect(switcher).toHaveAttribute('aria-expanded', 'true');
-  await expect(other.getByRole('link', { name: `${owner.organization} (current)` })).toBeVisible();
-  await expect(other.getByRole('link', { name: bruno.organization })).toBeVisible();
-  await other.getByRole('link', { name: bruno.organization }).click();
+  const organizations = other.getByRole('listbox', { name: 'Your organizations' });
+  await expect(organizations.getByRole('option', { name: owner.organization })).toHaveAttribute('aria-selected', 'true');
+  await expect(organizations.getByRole('option', { name: owner.organization })).toContainText('User · Partner · current');
+  await organizations.getByRole('option', { name: bruno.organization }).click();
   await expect(other.getByRole('heading', { level: 1, name: bruno.organization })).toBeVisible();
   await context.close();
 

@@ -14,6 +14,8 @@ import {
 } from './helpers';
 
 test('a partner accepts one invitation and declines another on My organizations; the inviter is told and can invite again', async ({ page, browser, pageErrors }) => {
+  // Several people, each in a browser context of their own: on a busy 2-core machine this takes longer than one page flow.
+  test.slow();
   // Two organizations invite Pia, who runs her own studio, as a partner.
   const acme = newPerson('olive');
   await signUp(page, acme);

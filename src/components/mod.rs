@@ -11,5 +11,7 @@ pub mod invite_dialog;
 pub mod list;
 pub mod member_tabs;
 pub mod org_header;
+pub mod org_switcher;
 pub mod pager;
+pub mod per_organization;
 pub mod raw_text;

@@ -1,9 +1,9 @@
-//! The signed-in header: the organization, the organization switcher and the
-//! user menu (disclosure buttons: Escape or a choice closes them).
+//! The signed-in header: the organization switcher ([`OrgSwitcher`]), the
+//! navigation and the user menu (a disclosure button: Escape or a choice closes it).
 
+use super::org_switcher::OrgSwitcher;
 use crate::domain::account::OrganizationShell;
 use crate::domain::module::Module;
-use crate::domain::role::MemberStatus;
 use crate::server::auth::LogOut;
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
@@ -27,11 +27,6 @@ pub fn OrgHeader(shell: OrganizationShell) -> impl IntoView {
         organization,
         organizations,
     } = shell;
-    let current = organization.slug.clone();
-    let others: Vec<_> = organizations
-        .into_iter()
-        .filter(|o| o.slug != current && o.status == MemberStatus::Active)
-        .collect();
     let home = format!("/o/{}", organization.slug);
     let account = format!("/o/{}/account", organization.slug);
     let pathname = use_location().pathname;
@@ -45,26 +40,11 @@ pub fn OrgHeader(shell: OrganizationShell) -> impl IntoView {
         .take(2)
         .collect();
     let (org_name, user_name) = (organization.name.clone(), viewer.name.clone());
-    let orgs_open = RwSignal::new(false);
     let user_open = RwSignal::new(false);
     view! {
         <header class="topbar">
             <a class="brand" href="/">"Consort"</a>
-            <Disclosure open=orgs_open id="org-switcher" class="org-switcher">
-                <span class="org-name">{org_name}</span>
-                <span class="visually-hidden">" — switch organization"</span>
-            </Disclosure>
-            <div id="org-switcher" class="menu-panel" hidden=move || !orgs_open.get() on:click=move |_| orgs_open.set(false)>
-                <p class="menu-heading">"Your organizations"</p>
-                <ul>
-                    <li><a href=home.clone() aria-current="true">{organization.name.clone()}" (current)"</a></li>
-                    {others
-                        .into_iter()
-                        .map(|o| view! { <li><a href=format!("/o/{}", o.slug)>{o.name}" · "{o.kind.label()}</a></li> })
-                        .collect_view()}
-                </ul>
-                <p class="menu-footer"><a href="/organizations">"All organizations and invitations"</a></p>
-            </div>
+            <OrgSwitcher current=organization.slug.clone() name=org_name organizations />
             <nav class="topnav" aria-label="Organization">
                 <a href=home.clone() aria-current=move || (pathname.get() == overview).then_some("page")>"Overview"</a>
                 {NAV

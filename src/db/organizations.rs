@@ -228,6 +228,8 @@ pub struct UserOrganizationRow {
     pub status: MemberStatus,
     pub access_ends_at: Option<DateTime<Utc>>,
     pub last_active_at: Option<DateTime<Utc>>,
+    /// The modules granted beyond the role's own.
+    pub modules: Modules,
 }
 
 impl From<UserOrganizationRow> for OrganizationSummary {
@@ -236,6 +238,7 @@ impl From<UserOrganizationRow> for OrganizationSummary {
             access_until: row
                 .access_ends_at
                 .map(|end| crate::domain::access_end::last_day(end.into())),
+            modules: module::effective(row.role, &row.modules.0),
             name: row.name,
             slug: row.slug,
             kind: row.kind,
@@ -255,7 +258,7 @@ pub async fn for_user(db: &Db, user_id: Uuid) -> Result<Vec<UserOrganizationRow>
             let (list,): (String,) = sqlx::query_as(
                 "SELECT json_group_array(json_object('name', o.name, 'slug', o.slug, 'kind', m.kind,
                             'role', m.role, 'status', m.status, 'access_ends_at', m.access_ends_at,
-                            'last_active_at', m.last_active_at))
+                            'last_active_at', m.last_active_at, 'modules', m.modules))
                  FROM memberships m JOIN organizations o ON o.id = m.organization_id
                  WHERE m.user_id = $1",
             )
@@ -270,6 +273,10 @@ pub async fn for_user(db: &Db, user_id: Uuid) -> Result<Vec<UserOrganizationRow>
                     Ok(UserOrganizationRow {
                         access_ends_at: row.access_ends_at.as_deref().map(timestamp).transpose()?,
                         last_active_at: row.last_active_at.as_deref().map(timestamp).transpose()?,
+                        modules: Modules(
+                            module::parse_list(&row.modules)
+                                .map_err(|e| sqlx::Error::Decode(e.into()))?,
+                        ),
                         name: row.name,
                         slug: row.slug,
                         kind: row.kind,
@@ -281,7 +288,7 @@ pub async fn for_user(db: &Db, user_id: Uuid) -> Result<Vec<UserOrganizationRow>
         }
         // PostgreSQL hands rows over cheaply; its JSON aggregate was slower.
         Db::Postgres(pool) => sqlx::query_as(
-            "SELECT o.name, o.slug, m.kind, m.role, m.status, m.access_ends_at, m.last_active_at
+            "SELECT o.name, o.slug, m.kind, m.role, m.status, m.access_ends_at, m.last_active_at, m.modules
                  FROM memberships m JOIN organizations o ON o.id = m.organization_id
                  WHERE m.user_id = $1",
         )
@@ -310,6 +317,7 @@ struct Listed {
     status: MemberStatus,
     access_ends_at: Option<String>,
     last_active_at: Option<String>,
+    modules: String,
 }
 
 /// A timestamp as either backend writes it into JSON (RFC 3339; SQLite's text may

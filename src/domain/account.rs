@@ -31,6 +31,9 @@ pub struct OrganizationSummary {
     pub status: MemberStatus,
     /// A partner's last day, when their access has an end.
     pub access_until: Option<Timestamp>,
+    /// The modules the person can use there (the switcher keeps the page
+    /// when the other organization allows it).
+    pub modules: Vec<Module>,
 }
 
 /// An organization named with its address (a link).

@@ -5,7 +5,6 @@ use crate::components::auth_frame::AuthFrame;
 use crate::components::error_panel::encode_component;
 use crate::components::form::{Field, FormAlert, Submit, field_error, form_error};
 use crate::domain::invitation::{AcceptStep, InvitationPreview, LinkProblem};
-use crate::domain::role::MembershipKind;
 use crate::domain::time::date_time;
 use crate::server::auth::LogOut;
 use crate::server::invitations::{
@@ -58,10 +57,7 @@ fn Invitation(invitation: InvitationPreview, token: String) -> impl IntoView {
         .inviter
         .clone()
         .unwrap_or_else(|| "Someone".to_string());
-    let as_what = match invitation.kind {
-        MembershipKind::Team => "a team member",
-        MembershipKind::Partner => "a partner",
-    };
+    let as_what = format!("a {}", invitation.kind.noun());
     let here = format!("/invitations/accept?token={token}");
     let step = match invitation.next.clone() {
         AcceptStep::CreateAccount => {

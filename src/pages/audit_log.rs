@@ -5,6 +5,7 @@
 use crate::components::download::save_file;
 use crate::components::error_panel::LoadError;
 use crate::components::list::{ListFooter, TableWrap};
+use crate::components::per_organization::PerOrganization;
 use crate::domain::audit::{AuditAction, AuditEntry, AuditQuery, ORGANIZATION_ACTIONS, PersonRef};
 use crate::domain::time::{short_date, time_of_day};
 use crate::error::AppError;
@@ -104,7 +105,8 @@ pub fn AuditLogPage() -> impl IntoView {
                 {field_error("to")}
             </div>
         </form>
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the audit log…"</p> }>
+        <PerOrganization>
+            <Transition fallback=|| view! { <p class="loading" role="status">"Loading the audit log…"</p> }>
             {move || Suspend::new(async move {
                 match events.await {
                     Ok(list) if list.items.is_empty() => view! {
@@ -130,7 +132,8 @@ pub fn AuditLogPage() -> impl IntoView {
                     Err(error) => view! { <LoadError error /> }.into_any(),
                 }
             })}
-        </Transition>
+            </Transition>
+        </PerOrganization>
     }
 }
 

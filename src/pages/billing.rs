@@ -7,6 +7,7 @@ use crate::components::form::{
     Field, FormAlert, Notice, Submit, field_error, form_error, succeeded,
 };
 use crate::components::list::TableWrap;
+use crate::components::per_organization::PerOrganization;
 use crate::components::raw_text::raw_text;
 use crate::domain::billing::{BillingDetails, BillingOverview, SeatCounts, months_csv};
 use crate::domain::time::month_name;
@@ -34,14 +35,16 @@ pub fn BillingPage() -> impl IntoView {
             <h1>"Billing"</h1>
             <p class="muted">"Who receives the bills, and the seats this organization uses."</p>
         </div>
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading billing…"</p> }>
+        <PerOrganization>
+            <Transition fallback=|| view! { <p class="loading" role="status">"Loading billing…"</p> }>
             {move || Suspend::new(async move {
                 match overview.await {
                     Ok(data) => view! { <Billing data slug save /> }.into_any(),
                     Err(error) => view! { <LoadError error /> }.into_any(),
                 }
             })}
-        </Transition>
+            </Transition>
+        </PerOrganization>
     }
 }
 

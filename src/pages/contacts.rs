@@ -3,6 +3,7 @@
 
 use crate::components::error_panel::LoadError;
 use crate::components::list::ListFooter;
+use crate::components::per_organization::PerOrganization;
 use crate::server::contacts::list_contacts;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -33,7 +34,8 @@ pub fn ContactsPage() -> impl IntoView {
             <input id="contact-search" type="search" placeholder="Name or email"
                 on:input=move |ev| { search.set(event_target_value(&ev)); page.set(1); } />
         </form>
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading contacts…"</p> }>
+        <PerOrganization>
+            <Transition fallback=|| view! { <p class="loading" role="status">"Loading contacts…"</p> }>
             {move || Suspend::new(async move {
                 match contacts.await {
                     Ok(list) if list.items.is_empty() => view! {
@@ -57,6 +59,7 @@ pub fn ContactsPage() -> impl IntoView {
                     Err(error) => view! { <LoadError error /> }.into_any(),
                 }
             })}
-        </Transition>
+            </Transition>
+        </PerOrganization>
     }
 }

@@ -5,6 +5,7 @@ use super::org_layout::ShellResource;
 use crate::components::error_panel::LoadError;
 use crate::components::list::{ListFooter, TableWrap};
 use crate::components::member_tabs::{MembersHead, MembersTab};
+use crate::components::per_organization::PerOrganization;
 use crate::domain::member::{MemberQuery, MemberSort, MemberView};
 use crate::domain::module::Module;
 use crate::domain::role::{MemberStatus, MembershipKind, Role};
@@ -112,7 +113,8 @@ fn MemberList(status: MemberStatus) -> impl IntoView {
                 <option value=MembershipKind::Partner.as_str()>"Partners"</option>
             </select>
         </form>
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading members…"</p> }>
+        <PerOrganization>
+            <Transition fallback=|| view! { <p class="loading" role="status">"Loading members…"</p> }>
             {move || Suspend::new(async move {
                 let can_manage = shell
                     .await
@@ -144,7 +146,8 @@ fn MemberList(status: MemberStatus) -> impl IntoView {
                     Err(error) => view! { <LoadError error /> }.into_any(),
                 }
             })}
-        </Transition>
+            </Transition>
+        </PerOrganization>
     }
 }
 

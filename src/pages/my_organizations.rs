@@ -6,7 +6,7 @@ use crate::components::confirm::ConfirmButton;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{Submit, form_error};
 use crate::domain::account::{MyOrganizations, OrganizationSummary, WaitingInvitation};
-use crate::domain::role::{MemberStatus, MembershipKind};
+use crate::domain::role::MemberStatus;
 use crate::domain::time::{date, date_time};
 use crate::server::auth::LogOut;
 use crate::server::my_organizations::{
@@ -114,10 +114,7 @@ fn InvitationItem(
         .inviter
         .clone()
         .unwrap_or_else(|| "Someone".to_string());
-    let as_what = match invitation.kind {
-        MembershipKind::Team => "a team member",
-        MembershipKind::Partner => "a partner",
-    };
+    let as_what = format!("a {}", invitation.kind.noun());
     let name = invitation.organization.clone();
     view! {
         <li class="org-card" aria-label=format!("Invitation to {name}")>

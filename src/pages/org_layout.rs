@@ -17,8 +17,8 @@ pub type ShellResource = Resource<Result<OrganizationShell, AppError>>;
 #[component]
 pub fn OrgLayout() -> impl IntoView {
     let params = use_params_map();
-    let slug = move || params.read().get("slug").unwrap_or_default();
-    let shell: ShellResource = Resource::new(slug, org_shell);
+    let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
+    let shell: ShellResource = Resource::new(move || slug.get(), org_shell);
     provide_context(shell);
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>

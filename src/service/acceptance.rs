@@ -136,12 +136,23 @@ pub async fn accept(
             row.email, user.email
         )));
     }
+    join_existing(state, client, &row, user.id).await
+}
+
+/// The open invitation `row` accepted by the existing account `user_id`, with
+/// its audit event, in one transaction. Returns where to go: the organization.
+pub(super) async fn join_existing(
+    state: &AppState,
+    client: &Client,
+    row: &InvitationRow,
+    user_id: Uuid,
+) -> Result<String, AppError> {
     let tx = state.db.begin().await?;
-    let (mut tx, user_id) = claim(state, tx, &row, &Acceptor::Existing(user.id)).await?;
+    let (mut tx, user_id) = claim(state, tx, row, &Acceptor::Existing(user_id)).await?;
     record(
         &mut tx,
         client,
-        &row,
+        row,
         user_id,
         AuditAction::InvitationAccepted,
         json!({ "invitation_id": row.id, "role": row.role, "kind": row.kind }),
@@ -232,7 +243,7 @@ const ACCOUNT_EXISTS: &str =
 /// The one atomic step, in the acceptance's transaction. A lost race reads as
 /// what the link now is (looked up after the transaction is given back: on
 /// SQLite it holds the write lock, and 50 concurrent accepts must not wait on it).
-pub(super) async fn claim(
+async fn claim(
     state: &AppState,
     mut tx: Tx,
     row: &InvitationRow,

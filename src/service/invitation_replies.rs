@@ -2,16 +2,12 @@
 //! their address, which they accept or decline there. Only invitations addressed to the account's own email are
 //! found: another person's invitation id reads as unknown.
 
-use super::acceptance::{claim, link_error, problem, record};
+use super::acceptance::{join_existing, link_error, problem, record};
 use super::authorize;
 use crate::auth::actor;
 use crate::auth::client::Client;
 use crate::auth::session::Session;
-use crate::db::{
-    self,
-    invitations::{Acceptor, InvitationRow},
-    users::UserRow,
-};
+use crate::db::{self, invitations::InvitationRow, users::UserRow};
 use crate::domain::access_end::last_day;
 use crate::domain::account::{MyOrganizations, OrganizationSummary, Viewer, WaitingInvitation};
 use crate::domain::audit::AuditAction;
@@ -69,19 +65,7 @@ pub async fn accept_waiting(
     id: Uuid,
 ) -> Result<String, AppError> {
     let (user, row) = addressed_to_me(state, current, id).await?;
-    let tx = state.db.begin().await?;
-    let (mut tx, user_id) = claim(state, tx, &row, &Acceptor::Existing(user.id)).await?;
-    record(
-        &mut tx,
-        client,
-        &row,
-        user_id,
-        AuditAction::InvitationAccepted,
-        json!({ "invitation_id": row.id, "role": row.role, "kind": row.kind }),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(format!("/o/{}", row.organization_slug))
+    join_existing(state, client, &row, user.id).await
 }
 
 /// Declines an open invitation addressed to the signed-in person: it is marked
