@@ -4,18 +4,12 @@
 
 use super::tx::{Tx, on_tx};
 use super::{Db, on_db};
+use crate::domain::account::OrganizationLink;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 /// The name a closed account is shown with.
 pub const CLOSED_NAME: &str = "Closed account";
-
-/// An organization whose only active owner is the person.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct OwnedAlone {
-    pub name: String,
-    pub slug: String,
-}
 
 const OWNED_ALONE: &str =
     "SELECT o.name, o.slug FROM memberships m JOIN organizations o ON o.id = m.organization_id
@@ -26,8 +20,14 @@ const OWNED_ALONE: &str =
      ORDER BY o.name";
 
 /// The organizations `user_id` is the last active owner of.
-pub async fn owned_alone(db: &Db, user_id: Uuid) -> Result<Vec<OwnedAlone>, sqlx::Error> {
-    on_db!(db, pool => sqlx::query_as(OWNED_ALONE).bind(user_id).fetch_all(pool).await)
+pub async fn owned_alone(db: &Db, user_id: Uuid) -> Result<Vec<OrganizationLink>, sqlx::Error> {
+    let rows: Vec<(String, String)> =
+        on_db!(db, pool => sqlx::query_as(OWNED_ALONE).bind(user_id).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(link).collect())
+}
+
+fn link((name, slug): (String, String)) -> OrganizationLink {
+    OrganizationLink { name, slug }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -35,7 +35,7 @@ pub enum CloseError {
     /// Someone else stopped being an owner meanwhile: the person is now the
     /// last owner of these organizations.
     #[error("the last owner of an organization")]
-    LastOwner(Vec<OwnedAlone>),
+    LastOwner(Vec<OrganizationLink>),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -77,9 +77,9 @@ pub async fn close(tx: &mut Tx, closing: &Closing<'_>) -> Result<Vec<Uuid>, Clos
                 "SELECT COUNT(*) FROM memberships WHERE organization_id = $1 AND role = 'owner' AND status = 'active'",
             ).bind(*organization_id).fetch_one(&mut *conn).await?;
             if owners == 0 {
-                let found: OwnedAlone = sqlx::query_as("SELECT name, slug FROM organizations WHERE id = $1")
+                let found: (String, String) = sqlx::query_as("SELECT name, slug FROM organizations WHERE id = $1")
                     .bind(*organization_id).fetch_one(&mut *conn).await?;
-                orphaned.push(found);
+                orphaned.push(link(found));
             }
         }
         if !orphaned.is_empty() {

@@ -3,18 +3,17 @@
 //! otherwise their memberships, sessions and personal data go in one
 //! transaction with the audit events and the confirmation mail.
 
-use super::authorize;
+use super::authorize_own;
 use super::passwords::check_own_password;
-use crate::auth::actor;
 use crate::auth::client::Client;
 use crate::auth::session::Session;
 use crate::db::{
     self,
-    account_closing::{CloseError, Closing, OwnedAlone},
+    account_closing::{CloseError, Closing},
 };
 use crate::domain::account::OrganizationLink;
 use crate::domain::audit::AuditAction;
-use crate::domain::policy::{Action, Target};
+use crate::domain::policy::Action;
 use crate::error::AppError;
 use crate::mail::templates;
 use crate::state::AppState;
@@ -25,15 +24,8 @@ pub async fn blockers(
     state: &AppState,
     current: Option<Session>,
 ) -> Result<Vec<OrganizationLink>, AppError> {
-    let own = current.map(|s| s.user_id).unwrap_or_default();
-    authorize(
-        &actor::for_account(current),
-        Action::ViewAccount,
-        Target::Account(own),
-    )?;
-    Ok(links(
-        db::account_closing::owned_alone(&state.db, own).await?,
-    ))
+    let own = authorize_own(current, Action::ViewAccount)?;
+    Ok(db::account_closing::owned_alone(&state.db, own).await?)
 }
 
 /// Closes the signed-in person's account after checking their password.
@@ -43,12 +35,7 @@ pub async fn close(
     current: Option<Session>,
     password: &str,
 ) -> Result<(), AppError> {
-    let own = current.map(|s| s.user_id).unwrap_or_default();
-    authorize(
-        &actor::for_account(current),
-        Action::CloseAccount,
-        Target::Account(own),
-    )?;
+    let own = authorize_own(current, Action::CloseAccount)?;
     let user = db::users::find(&state.db, own)
         .await?
         .ok_or(AppError::Unauthenticated)?;
@@ -104,17 +91,7 @@ pub async fn close(
     Ok(())
 }
 
-fn links(alone: Vec<OwnedAlone>) -> Vec<OrganizationLink> {
-    alone
-        .into_iter()
-        .map(|o| OrganizationLink {
-            name: o.name,
-            slug: o.slug,
-        })
-        .collect()
-}
-
-fn last_owner(alone: Vec<OwnedAlone>) -> AppError {
+fn last_owner(alone: Vec<OrganizationLink>) -> AppError {
     let names: Vec<String> = alone.into_iter().map(|o| o.name).collect();
     AppError::Conflict(format!(
         "You are the last owner of {}. Make someone else owner there, or delete the organization, before you close your account.",

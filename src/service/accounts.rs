@@ -1,10 +1,10 @@
 //! Sign-up, log-in, log-out and the profile.
 
-use super::authorize;
+use super::{authorize, authorize_own};
 use crate::auth::client::Client;
 use crate::auth::rate_limit::{self, Limit};
 use crate::auth::session::{self, Session};
-use crate::auth::{actor, password, token};
+use crate::auth::{password, token};
 use crate::db::{self, organizations::CreateAccountError};
 use crate::domain::account::{Activity, SignUpPreview};
 use crate::domain::audit::AuditAction;
@@ -361,11 +361,7 @@ pub async fn landing_for(state: &AppState, user_id: Uuid) -> Result<String, AppE
 
 /// Where the signed-in person starts (the home page sends them there).
 pub async fn current_landing(state: &AppState, current: Session) -> Result<String, AppError> {
-    authorize(
-        &actor::for_account(Some(current)),
-        Action::ViewAccount,
-        Target::Account(current.user_id),
-    )?;
+    authorize_own(Some(current), Action::ViewAccount)?;
     landing_for(state, current.user_id).await
 }
 
@@ -382,11 +378,7 @@ pub async fn log_out(
     client: &Client,
     current: Option<Session>,
 ) -> Result<(), AppError> {
-    authorize(
-        &actor::for_account(current),
-        Action::LogOut,
-        Target::Account(current.map(|s| s.user_id).unwrap_or_default()),
-    )?;
+    authorize_own(current, Action::LogOut)?;
     let Some(current) = current else {
         return Err(AppError::Unauthenticated);
     };
@@ -412,12 +404,7 @@ pub async fn update_profile(
     current: Option<Session>,
     name: &str,
 ) -> Result<String, AppError> {
-    let user_id = current.map(|s| s.user_id).unwrap_or_default();
-    authorize(
-        &actor::for_account(current),
-        Action::UpdateProfile,
-        Target::Account(user_id),
-    )?;
+    let user_id = authorize_own(current, Action::UpdateProfile)?;
     let name = check_person_name(name).map_err(|m| AppError::field("name", m))?;
     let user = db::users::find(&state.db, user_id)
         .await?
@@ -447,12 +434,7 @@ pub async fn recent_activity(
     state: &AppState,
     current: Option<Session>,
 ) -> Result<Vec<Activity>, AppError> {
-    let user_id = current.map(|s| s.user_id).unwrap_or_default();
-    authorize(
-        &actor::for_account(current),
-        Action::ViewAccount,
-        Target::Account(user_id),
-    )?;
+    let user_id = authorize_own(current, Action::ViewAccount)?;
     let rows = db::audit::for_user(&state.db, user_id, 10).await?;
     Ok(rows
         .into_iter()

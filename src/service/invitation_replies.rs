@@ -3,8 +3,7 @@
 //! found: another person's invitation id reads as unknown.
 
 use super::acceptance::{join_existing, link_error, problem, record};
-use super::authorize;
-use crate::auth::actor;
+use super::authorize_own;
 use crate::auth::client::Client;
 use crate::auth::session::Session;
 use crate::db::{self, invitations::InvitationRow, users::UserRow};
@@ -12,7 +11,7 @@ use crate::domain::access_end::last_day;
 use crate::domain::account::{MyOrganizations, OrganizationSummary, Viewer, WaitingInvitation};
 use crate::domain::audit::AuditAction;
 use crate::domain::invitation::LinkProblem;
-use crate::domain::policy::{Action, Target};
+use crate::domain::policy::Action;
 use crate::error::AppError;
 use crate::mail::templates;
 use crate::state::AppState;
@@ -124,8 +123,7 @@ async fn signed_in(
     current: Option<Session>,
     action: Action,
 ) -> Result<UserRow, AppError> {
-    let own = current.map(|s| s.user_id).unwrap_or_default();
-    authorize(&actor::for_account(current), action, Target::Account(own))?;
+    let own = authorize_own(current, action)?;
     db::users::find(&state.db, own)
         .await?
         .ok_or(AppError::Unauthenticated)

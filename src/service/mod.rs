@@ -22,8 +22,18 @@ pub mod partner_access;
 pub mod passwords;
 pub mod settings;
 
+use crate::auth::{actor, session::Session};
 use crate::domain::policy::{self, Action, Actor, Denied, Target};
 use crate::error::AppError;
+use uuid::Uuid;
+
+/// Asks the policy about `action` on the signed-in person's own account;
+/// returns their user id.
+pub fn authorize_own(current: Option<Session>, action: Action) -> Result<Uuid, AppError> {
+    let own = current.map(|s| s.user_id).unwrap_or_default();
+    authorize(&actor::for_account(current), action, Target::Account(own))?;
+    Ok(own)
+}
 
 /// Asks the policy; a refusal becomes the error the person sees.
 pub fn authorize(actor: &Actor, action: Action, target: Target) -> Result<(), AppError> {

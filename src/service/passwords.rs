@@ -1,10 +1,10 @@
 //! Forgotten passwords (reset by email link) and password changes.
 
-use super::authorize;
+use super::{authorize, authorize_own};
 use crate::auth::client::Client;
 use crate::auth::rate_limit::{self, Limit, PASSWORD_CHECKS};
 use crate::auth::session::{self, Session};
-use crate::auth::{actor, password, token};
+use crate::auth::{password, token};
 use crate::db;
 use crate::db::tx::Tx;
 use crate::domain::audit::AuditAction;
@@ -151,12 +151,7 @@ pub async fn change_password(
     current_password: &str,
     new_password: &str,
 ) -> Result<(Session, String), AppError> {
-    let user_id = current.map(|s| s.user_id).unwrap_or_default();
-    authorize(
-        &actor::for_account(current),
-        Action::ChangePassword,
-        Target::Account(user_id),
-    )?;
+    let user_id = authorize_own(current, Action::ChangePassword)?;
     let user = db::users::find(&state.db, user_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
