@@ -217,14 +217,23 @@ function updateByEmail(update: string, column: string, email: string): number {
 }
 
 /**
- * The owner (on `page`, in organization `org`) invites `person` with `role`; the
- * person joins with a new account in a browser context of their own, whose page
- * is returned (signed in, on the organization's home page).
+ * The owner (on `page`, in organization `org`) invites `person` with `role` (as a
+ * partner with `options.partners`); the person joins with a new account in a
+ * browser context of their own, whose page is returned (signed in, on the
+ * organization's home page).
  */
-export async function join(page: Page, browser: Browser, org: string, person: Person, role: RoleLabel, errors: string[]): Promise<Page> {
+export async function join(
+  page: Page,
+  browser: Browser,
+  org: string,
+  person: Person,
+  role: RoleLabel,
+  errors: string[],
+  options: { partners?: boolean } = {},
+): Promise<Page> {
   await page.goto(`${org}/members`);
   await hydrated(page);
-  await inviteUsers(page, [{ email: person.email, role }]);
+  await inviteUsers(page, [{ email: person.email, role }], options);
   const link = await invitationLink(page, person.email);
   const context = await browser.newContext();
   const other = await context.newPage();

@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { hydrated, inviteUsers, newPerson, orgPath, recordPageErrors, signUp } from './helpers';
+import { hydrated, inviteUsers, logOut, newPerson, orgPath, recordPageErrors, signUp } from './helpers';
 
 test('a partner switches organizations with the header switcher by mouse and keyboard, from Account settings, and in two tabs', async ({ page, browser, pageErrors }) => {
   // Several people, each in a browser context of their own: on a busy 2-core machine this takes longer than one page flow.
@@ -100,4 +100,59 @@ test('a partner switches organizations with the header switcher by mouse and key
   await expect(tab.getByRole('heading', { level: 1, name: olive.organization })).toBeVisible();
   expect(ms).toBeGreaterThan(0);
   await context.close();
+});
+
+test('with more than seven organizations the switcher has a filter box that narrows the list and chooses by keyboard', async ({ page, browser, pageErrors }) => {
+  // Seven owners sign up and invite one partner: long on a busy 2-core machine.
+  test.setTimeout(240_000);
+  const pia = newPerson('pia');
+  const owners = ['ash', 'birch', 'cedar', 'dune', 'elm', 'fern', 'grove'].map((prefix) => newPerson(prefix));
+  const context = await browser.newContext();
+  const host = await context.newPage();
+  recordPageErrors(host, pageErrors);
+  for (const owner of owners) {
+    await signUp(host, owner);
+    await host.goto(`${orgPath(host)}/members`);
+    await hydrated(host);
+    await inviteUsers(host, [{ email: pia.email }], { partners: true });
+    await logOut(host, owner.name);
+  }
+  await context.close();
+
+  // Pia signs up and accepts the seven invitations from My organizations.
+  await signUp(page, pia);
+  for (const owner of owners) {
+    await page.goto('/organizations');
+    await hydrated(page);
+    await page.getByRole('listitem', { name: `Invitation to ${owner.organization}` }).getByRole('button', { name: 'Accept' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: owner.organization })).toBeVisible();
+  }
+
+  // Eight organizations: the switcher opens on its filter box.
+  const grove = owners[6];
+  await hydrated(page);
+  await page.getByRole('button', { name: `${grove.organization} — switch organization` }).click();
+  const list = page.getByRole('listbox', { name: 'Your organizations' });
+  const filter = page.getByRole('searchbox', { name: 'Filter organizations' });
+  await expect(filter).toBeFocused();
+  await expect(list.getByRole('option')).toHaveCount(8);
+  await filter.fill('cedar');
+  await expect(list.getByRole('option')).toHaveCount(1);
+  await expect(list.getByRole('option', { name: owners[2].organization })).toHaveClass(/active/);
+  await filter.fill('no such organization');
+  await expect(list.getByRole('option')).toHaveCount(0);
+  await filter.fill('org');
+  await expect(list.getByRole('option')).toHaveCount(8);
+  await filter.fill('cedar');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: owners[2].organization })).toBeVisible();
+  await expect(page.getByRole('button', { name: `${owners[2].organization} — switch organization` })).toBeVisible();
+
+  // Escape closes and clears the filter.
+  await page.getByRole('button', { name: `${owners[2].organization} — switch organization` }).click();
+  await filter.fill('fern');
+  await page.keyboard.press('Escape');
+  await expect(list).toBeHidden();
+  await page.getByRole('button', { name: `${owners[2].organization} — switch organization` }).click();
+  await expect(list.getByRole('option')).toHaveCount(8);
 });

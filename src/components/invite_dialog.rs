@@ -7,8 +7,8 @@ use crate::components::error_panel::encode_component;
 use crate::components::form::toggle_in;
 use crate::domain::address_list;
 use crate::domain::invitation::{
-    CheckReport, CsvSource, DraftRow, InviteOptions, InviteSource, MAX_CSV_BYTES, Outcome,
-    SendResult,
+    CheckReport, CheckedRow, CsvSource, DraftRow, InviteOptions, InviteSource, MAX_CSV_BYTES,
+    Outcome, SendResult,
 };
 use crate::domain::module::Module;
 use crate::domain::role::{MembershipKind, Role};
@@ -27,6 +27,8 @@ struct Chip {
     email: Result<String, String>,
     kind: MembershipKind,
     role: Role,
+    /// Restore a former member's access (chosen after a check).
+    restore: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +53,8 @@ struct Draft {
     csv: RwSignal<Option<(String, String)>>,
     /// CSV rows switched to partner after a check.
     csv_partner_rows: RwSignal<Vec<usize>>,
+    /// CSV rows whose former access is restored.
+    csv_restore_rows: RwSignal<Vec<usize>>,
     step: RwSignal<Step>,
     report: RwSignal<Option<CheckReport>>,
     sent: RwSignal<Option<SendResult>>,
@@ -70,6 +74,7 @@ impl Draft {
             sub_accounts: RwSignal::new(vec![]),
             csv: RwSignal::new(None),
             csv_partner_rows: RwSignal::new(vec![]),
+            csv_restore_rows: RwSignal::new(vec![]),
             step: RwSignal::new(Step::Addresses),
             report: RwSignal::new(None),
             sent: RwSignal::new(None),
@@ -98,6 +103,7 @@ impl Draft {
                         .map_err(|e| e.message().to_string()),
                     kind,
                     role: Role::User,
+                    restore: false,
                 });
             }
         });
@@ -111,6 +117,7 @@ impl Draft {
                 text,
                 kind: self.kind.get_untracked(),
                 partner_rows: self.csv_partner_rows.get_untracked(),
+                restore_rows: self.csv_restore_rows.get_untracked(),
             });
         }
         let modules = self.modules.get_untracked();
@@ -131,6 +138,7 @@ impl Draft {
                     role: chip.role,
                     modules: modules.clone(),
                     sub_accounts: sub_accounts.clone(),
+                    restore: chip.restore,
                 })
                 .collect(),
         )
@@ -157,6 +165,24 @@ impl Draft {
             self.chips.update(|chips| {
                 if let Some(chip) = row.checked_sub(1).and_then(|i| chips.get_mut(i)) {
                     chip.kind = MembershipKind::Partner;
+                }
+            });
+        }
+    }
+
+    /// After a check: restore (or not) the former access of report row `row`.
+    fn set_restore(&self, row: usize, restore: bool) {
+        if self.csv.with_untracked(Option::is_some) {
+            self.csv_restore_rows.update(|rows| {
+                rows.retain(|r| *r != row);
+                if restore {
+                    rows.push(row);
+                }
+            });
+        } else {
+            self.chips.update(|chips| {
+                if let Some(chip) = row.checked_sub(1).and_then(|i| chips.get_mut(i)) {
+                    chip.restore = restore;
                 }
             });
         }
@@ -501,6 +527,7 @@ fn Review(draft: Draft, on_sent: Callback<()>) -> impl IntoView {
     let back = move |_| {
         draft.csv.set(None);
         draft.csv_partner_rows.set(vec![]);
+        draft.csv_restore_rows.set(vec![]);
         draft.step.set(Step::Addresses);
     };
     view! {
@@ -539,6 +566,7 @@ fn ReportTable() -> impl IntoView {
                                 <td>{row.role.map(|r| r.label()).unwrap_or("—")}{(row.kind == Some(MembershipKind::Partner)).then_some(" · partner")}</td>
                                 <td>
                                     <strong>{row.outcome.label()}</strong><br /><span class="muted">{row.outcome.explain()}</span>
+                                    {former_offer(&row, draft, slug.get_value())}
                                     {match row.outcome {
                                         Outcome::AlreadyInvited { invitation_id } => Some(view! {
                                             <ResendOffer slug=slug.get_value() id=invitation_id email=row.email.clone().unwrap_or_default() />
@@ -569,6 +597,37 @@ fn ReportTable() -> impl IntoView {
         </TableWrap>
     }
 }
+
+/// A former member (removed or left within 90 days): what they had, and during
+/// the check a choice to restore it, which checks the list again.
+fn former_offer(row: &CheckedRow, draft: Draft, slug: String) -> Option<AnyView> {
+    let former = row.former.as_ref()?;
+    let email = row.email.clone().unwrap_or_default();
+    let restored = row.restored;
+    let number = row.row;
+    let choice = (draft.step.get_untracked() == Step::Review).then(|| {
+        let label = format!("{RESTORE}: {email}");
+        view! {
+            <label class="former-choice">
+                <input type="checkbox" aria-label=label checked=restored
+                    on:change=move |ev| {
+                        draft.set_restore(number, event_target_checked(&ev));
+                        run_check(draft, slug.clone());
+                    } />
+                " "{RESTORE}
+            </label>
+        }
+    });
+    Some(view! {
+        <div class="former">
+            <span class="badge">{if restored { "Former access restored" } else { "Former member" }}</span>
+            " "<span class="muted">{format!("{}; had {}.", former.departed(), former.summary())}</span>
+            {choice}
+        </div>
+    }.into_any())
+}
+
+const RESTORE: &str = "Restore their former role, modules and sub-accounts";
 
 /// "Already invited": resend the pending invitation from here.
 #[component]
@@ -659,6 +718,7 @@ fn read_csv(ev: leptos::ev::Event, draft: Draft, slug: String) {
                 Some(text) => {
                     draft.csv.set(Some((name, text)));
                     draft.csv_partner_rows.set(vec![]);
+                    draft.csv_restore_rows.set(vec![]);
                     run_check(draft, slug);
                 }
                 None => draft.fail(AppError::field("csv", "The file could not be read.")),

@@ -69,6 +69,9 @@ pub async fn close(tx: &mut Tx, closing: &Closing<'_>) -> Result<Vec<Uuid>, Clos
         }
         sqlx::query("DELETE FROM memberships WHERE user_id = $1")
             .bind(user_id).execute(&mut *conn).await?;
+        // A closed account is never reinstated.
+        sqlx::query(super::former_members::FORGET_USER)
+            .bind(user_id).execute(&mut *conn).await?;
         // Checked after the deletion, in the same transaction: a co-owner who
         // stepped down meanwhile cannot leave an organization without owners.
         let mut orphaned = Vec::new();

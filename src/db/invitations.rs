@@ -28,6 +28,8 @@ pub struct NewInvitation {
     pub modules: String,
     /// `None`: every sub-account.
     pub sub_accounts: Option<Vec<Uuid>>,
+    /// The access is a former member's, restored.
+    pub restored: bool,
     pub token_hash: String,
     pub subject: String,
     pub text_body: String,
@@ -78,7 +80,7 @@ pub async fn store_batch(
 
             let mut inv = QueryBuilder::new(
                 "INSERT INTO invitations (id, organization_id, email, email_key, kind, role, modules, all_sub_accounts,
-                 inviter_user_id, token_hash, status, mail_id, send_count, sent_at, expires_at, created_at, access_ends_at) ",
+                 inviter_user_id, token_hash, status, mail_id, send_count, sent_at, expires_at, created_at, access_ends_at, restores_former) ",
             );
             inv.push_values(rows.iter().zip(ids), |mut b, (row, (id, mail_id))| {
                 b.push_bind(*id).push_bind(batch.organization_id).push_bind(&row.email)
@@ -86,7 +88,7 @@ pub async fn store_batch(
                     .push_bind(&row.modules).push_bind(row.sub_accounts.is_none())
                     .push_bind(batch.inviter_user_id).push_bind(&row.token_hash).push_bind(InvitationStatus::Pending)
                     .push_bind(*mail_id).push_bind(1_i64).push_bind(at).push_bind(batch.expires_at).push_bind(at)
-                    .push_bind(row.access_ends_at);
+                    .push_bind(row.access_ends_at).push_bind(row.restored);
             });
             inv.build().execute(&mut *tx).await?;
 
@@ -107,7 +109,7 @@ pub async fn store_batch(
             audit.push_values(rows.iter().zip(ids), |mut b, (row, (id, _))| {
                 let details = serde_json::json!({
                     "invitation_id": id, "role": row.role, "kind": row.kind, "access_ends_at": row.access_ends_at.map(|end| end.to_rfc3339()), "modules": row.modules,
-                    "sub_accounts": row.sub_accounts,
+                    "sub_accounts": row.sub_accounts, "restored": row.restored,
                 }).to_string();
                 b.push_bind(new_id()).push_bind(batch.organization_id).push_bind(batch.inviter_user_id)
                     .push_bind(AuditAction::InvitationSent.as_str()).push_bind(&row.email_key)
@@ -163,6 +165,7 @@ pub struct InvitationRow {
     pub sent_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub access_ends_at: Option<DateTime<Utc>>,
+    pub restores_former: bool,
     pub inviter_name: Option<String>,
     pub inviter_email: Option<String>,
     pub delivery: Option<Delivery>,
@@ -171,7 +174,7 @@ pub struct InvitationRow {
 }
 
 const SELECT: &str = "SELECT i.id, i.organization_id, i.email, i.email_key, i.kind, i.role, i.modules, i.status,
-        i.token_hash, i.send_count, i.sent_at, i.expires_at, i.access_ends_at, u.name AS inviter_name, u.email AS inviter_email, m.status AS delivery,
+        i.token_hash, i.send_count, i.sent_at, i.expires_at, i.access_ends_at, i.restores_former, u.name AS inviter_name, u.email AS inviter_email, m.status AS delivery,
         o.name AS organization_name, o.slug AS organization_slug
     FROM invitations i
     JOIN organizations o ON o.id = i.organization_id
@@ -457,6 +460,9 @@ pub async fn accept(
              SELECT $1, sub_account_id FROM invitation_sub_accounts WHERE invitation_id = $2",
         ).bind(membership_id).bind(invitation.id).execute(&mut *conn).await?;
         sqlx::query(super::seats::OPEN).bind(new_id()).bind(at).bind(membership_id)
+            .execute(&mut *conn).await?;
+        // Back in the organization: the former access is spent.
+        sqlx::query(super::former_members::FORGET).bind(invitation.organization_id).bind(user_id)
             .execute(&mut *conn).await?;
         Ok(user_id)
     })

@@ -4,6 +4,7 @@ use super::tx::{Tx, on_tx};
 use super::types::Modules;
 use super::visibility::{Granted, push_visible_to};
 use super::{Db, on_db};
+use crate::domain::former_access::Departure;
 use crate::domain::member::MemberSort;
 use crate::domain::member::MembershipId;
 use crate::domain::role::{MemberStatus, MembershipKind, Role};
@@ -249,7 +250,8 @@ pub enum Change<'a> {
     Kind(MembershipKind),
     /// A partner's access end (none: no end); a new end gets a new reminder.
     AccessEnd(Option<DateTime<Utc>>),
-    Remove,
+    /// The membership ends; its access is kept as former access (reinstating).
+    Remove(Departure),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -341,9 +343,18 @@ pub async fn change(
                  WHERE id = $3 AND organization_id = $4 AND version = $5",
             ).bind(*ends).bind(at).bind(membership_id).bind(organization_id).bind(version)
             .execute(&mut *conn).await?.rows_affected(),
-            Change::Remove => {
+            Change::Remove(departure) => {
                 sqlx::query(super::seats::CLOSE).bind(at).bind(membership_id)
                     .execute(&mut *conn).await?;
+                let kept = sqlx::query(super::former_members::KEEP)
+                    .bind(*departure).bind(at).bind(membership_id).bind(organization_id).bind(version)
+                    .execute(&mut *conn).await?.rows_affected();
+                if kept == 1 {
+                    sqlx::query(super::former_members::FORGET_SUB_ACCOUNTS).bind(membership_id)
+                        .execute(&mut *conn).await?;
+                    sqlx::query(super::former_members::KEEP_SUB_ACCOUNTS).bind(membership_id)
+                        .execute(&mut *conn).await?;
+                }
                 sqlx::query(
                     "DELETE FROM memberships WHERE id = $1 AND organization_id = $2 AND version = $3",
                 ).bind(membership_id).bind(organization_id).bind(version)

@@ -6,6 +6,7 @@ pub mod access_ends;
 pub mod account_closing;
 pub mod audit;
 pub mod billing;
+pub mod former_members;
 pub mod invitations;
 pub mod limits;
 pub mod members;

@@ -4,6 +4,7 @@
 //! the query that read it instead of vanishing from a list.
 
 use crate::domain::audit::AuditAction;
+use crate::domain::former_access::Departure;
 use crate::domain::invitation::{Delivery, InvitationStatus};
 use crate::domain::member::MembershipId;
 use crate::domain::module::{self, Module};
@@ -66,6 +67,7 @@ text_enum!(MemberStatus);
 text_enum!(InvitationStatus);
 text_enum!(AuditAction);
 text_enum!(Delivery);
+text_enum!(Departure);
 
 stored_as!(MembershipId, Uuid);
 

@@ -1,6 +1,7 @@
 //! Invitations: what an admin asks for, how each address is judged before
 //! anything is sent, and what the Invitations tab and the acceptance page show.
 
+use super::former_access::FormerAccess;
 use super::module::Module;
 use super::role::{MembershipKind, Role};
 use super::sub_account::SubAccount;
@@ -89,6 +90,10 @@ pub struct DraftRow {
     pub modules: Vec<Module>,
     /// `None`: every sub-account. `Some(ids)`: only these.
     pub sub_accounts: Option<Vec<Uuid>>,
+    /// Give a former member (removed or left within 90 days) the role, modules
+    /// and sub-accounts they had instead of the ones above.
+    #[serde(default)]
+    pub restore: bool,
 }
 
 /// What the dialog asks the server to check or send.
@@ -109,6 +114,9 @@ pub struct CsvSource {
     /// Rows (line numbers, as the check reports them) switched to partner in the
     /// dialog after a check.
     pub partner_rows: Vec<usize>,
+    /// Rows of former members whose former access is restored.
+    #[serde(default)]
+    pub restore_rows: Vec<usize>,
 }
 
 impl CsvSource {
@@ -117,6 +125,7 @@ impl CsvSource {
             text,
             kind,
             partner_rows: Vec::new(),
+            restore_rows: Vec::new(),
         }
     }
 }
@@ -198,6 +207,11 @@ pub struct CheckedRow {
     pub kind: Option<MembershipKind>,
     pub role: Option<Role>,
     pub outcome: Outcome,
+    /// A former member's access (removed or left within 90 days), which the
+    /// admin may restore.
+    pub former: Option<FormerAccess>,
+    /// Whether the row restores `former` (its role is then the former one).
+    pub restored: bool,
 }
 
 /// The whole check: every row, in order.
@@ -226,7 +240,14 @@ impl CheckReport {
                 row.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
                 row.role.map(|r| r.as_str().to_string()).unwrap_or_default(),
                 row.outcome.label().to_string(),
-                row.outcome.explain(),
+                if row.restored {
+                    format!(
+                        "{} Their former role, modules and sub-accounts are restored.",
+                        row.outcome.explain()
+                    )
+                } else {
+                    row.outcome.explain()
+                },
             ];
             super::csv::push_record(&mut out, &fields);
         }
@@ -460,6 +481,8 @@ mod tests {
                     kind: Some(MembershipKind::Partner),
                     role: Some(Role::Admin),
                     outcome: Outcome::WillInvite,
+                    former: None,
+                    restored: false,
                 },
                 CheckedRow {
                     row: 3,
@@ -468,6 +491,8 @@ mod tests {
                     kind: None,
                     role: None,
                     outcome: Outcome::Invalid("Missing @, like a,b".into()),
+                    former: None,
+                    restored: false,
                 },
             ],
         };

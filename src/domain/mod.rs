@@ -7,6 +7,7 @@ pub mod audit;
 pub mod billing;
 pub mod csv;
 pub mod email;
+pub mod former_access;
 pub mod html;
 pub mod invitation;
 pub mod member;

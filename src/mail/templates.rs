@@ -103,6 +103,8 @@ pub struct Invitation<'a> {
     pub partner: bool,
     /// A partner's last day of access ("31 March 2027"), when it ends.
     pub access_until: Option<String>,
+    /// The invitation restores the access the person had before they went.
+    pub restored: bool,
     pub link: &'a str,
     pub expires_at: DateTime<Utc>,
 }
@@ -119,12 +121,18 @@ pub fn invitation(invite: &Invitation<'_>) -> Rendered {
     } else {
         format!("as a team member with the role {}", invite.role)
     };
+    let mut joined = format!(
+        "{} invited you to join {} on Consort {what}.",
+        invite.inviter, invite.organization
+    );
+    if invite.restored {
+        joined.push_str(
+            " You get back the access you had there before: the same role, modules and sub-accounts.",
+        );
+    }
     let lines = vec![
         "Hello,".to_string(),
-        format!(
-            "{} invited you to join {} on Consort {what}.",
-            invite.inviter, invite.organization
-        ),
+        joined,
         format!(
             "Accept with the link below. It works once and expires on {}.",
             format_time(invite.expires_at)

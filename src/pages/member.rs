@@ -106,6 +106,23 @@ fn Member(
             }
         });
     });
+    let partner = detail.kind == MembershipKind::Partner;
+    // A partner is deleted ("Delete user", as the seeds say); a team member removed.
+    let removal = if partner {
+        (
+            "Delete user",
+            format!(
+                "Delete {name}? Their partner access to this organization ends at once and cannot be undone; they are told by email. You can invite them again later (within 90 days with the same access)."
+            ),
+        )
+    } else {
+        (
+            "Remove",
+            format!(
+                "Remove {name} from this organization? They lose access at once; you can invite them again later (within 90 days with the same access)."
+            ),
+        )
+    };
     let until = detail
         .access_until
         .map(|day| format!(" · access until {}", date(day)))
@@ -119,7 +136,6 @@ fn Member(
     let manages = !detail.is_you
         && viewer.rank() >= Role::Admin.rank()
         && (detail.role != Role::Owner || viewer == Role::Owner);
-    let partner = detail.kind == MembershipKind::Partner;
     view! {
         <div class="page-head">
             <h1>{detail.name.clone()}{detail.is_you.then_some(" (you)")}</h1>
@@ -178,10 +194,10 @@ fn Member(
                         on_confirm=toggle
                     /> })}
                     <ConfirmButton
-                        label="Remove"
-                        name=format!("Remove {name}")
-                        question=format!("Remove {name} from this organization? They lose access at once; you can invite them again later.")
-                        confirm="Remove"
+                        label=removal.0
+                        name=format!("{} {name}", removal.0)
+                        question=removal.1
+                        confirm=removal.0
                         on_confirm=remove
                     />
                 </div>

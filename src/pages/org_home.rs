@@ -10,7 +10,7 @@ use leptos_meta::Title;
 pub fn OrgHomePage() -> impl IntoView {
     let shell = expect_context::<ShellResource>();
     view! {
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 shell.await.ok().map(|data| {
                     let org = data.organization;
@@ -42,7 +42,7 @@ pub fn OrgHomePage() -> impl IntoView {
                     }
                 })
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

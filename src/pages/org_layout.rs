@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::server::account::org_shell;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_location, use_params_map};
 
 /// The organization frame's data, shared with the pages inside it.
 pub type ShellResource = Resource<Result<OrganizationShell, AppError>>;
@@ -18,20 +18,28 @@ pub type ShellResource = Resource<Result<OrganizationShell, AppError>>;
 pub fn OrgLayout() -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
-    let shell: ShellResource = Resource::new(move || slug.get(), org_shell);
+    // Read again on every navigation inside the organization, not only when the
+    // slug changes: a person removed, deactivated or past their end date meanwhile
+    // sees why at their next click, never the organization's cached data.
+    let pathname = use_location().pathname;
+    let shell: ShellResource = Resource::new(
+        move || (slug.get(), pathname.get()),
+        |(slug, _)| org_shell(slug),
+    );
     provide_context(shell);
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         // Only the header follows the shell; the page below keeps its state when the
-        // shell is refetched (after a profile change, say).
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+        // shell is refetched (after a navigation or a profile change), and the
+        // header stays in place meanwhile.
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match shell.await {
                     Ok(data) => view! { <OrgHeader shell=data /> }.into_any(),
                     Err(error) => view! { <div class="page"><ErrorPanel error /></div> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
         <main class="page" id="main"><Outlet /></main>
     }
 }

@@ -2,12 +2,14 @@
 //! (their sessions stop working there at once: every request reads the
 //! membership), with an email to them and a digest to their organization's
 //! admins and an audit event each; a week before, both sides are reminded.
+//! It also forgets former memberships older than the reinstating window.
 //! Each batch is one transaction with its mails and events. Several instances
 //! may run it at once: a membership is claimed by the change itself.
 
 use crate::db::{self, access_ends::DueRow, audit::Event, outbox::NewMail, tx::Tx};
 use crate::domain::access_end::{self, REMINDER_DAYS};
 use crate::domain::audit::AuditAction;
+use crate::domain::former_access::REINSTATE_DAYS;
 use crate::domain::time::date;
 use crate::error::AppError;
 use crate::mail::{Rendered, access_ends as mails};
@@ -25,6 +27,8 @@ const BATCH: i64 = 1_000;
 pub struct Report {
     pub ended: usize,
     pub reminded: usize,
+    /// Former memberships past the reinstating window, deleted.
+    pub forgotten: u64,
 }
 
 /// Ends and reminds everything due at `at` (the clock is a parameter so tests
@@ -54,6 +58,9 @@ pub async fn run_due(state: &AppState, at: DateTime<Utc>) -> Result<Report, AppE
         tx.commit().await?;
         state.mailer.wake();
     }
+    // The same job forgets former access that can no longer be restored.
+    report.forgotten =
+        db::former_members::prune(&state.db, at - Duration::days(REINSTATE_DAYS)).await?;
     Ok(report)
 }
 
@@ -154,10 +161,11 @@ pub fn spawn(state: AppState, every: std::time::Duration) -> tokio::task::JoinHa
             ticks.tick().await;
             let now = db::now();
             match run_due(&state, now).await {
-                Ok(report) if report.ended + report.reminded > 0 => {
+                Ok(report) if report.ended + report.reminded > 0 || report.forgotten > 0 => {
                     tracing::info!(
                         ended = report.ended,
                         reminded = report.reminded,
+                        forgotten = report.forgotten,
                         "partner access ends handled"
                     );
                 }

@@ -3,6 +3,7 @@
 
 use crate::domain::access_end;
 use crate::domain::email::EmailAddress;
+use crate::domain::former_access::FormerAccess;
 use crate::domain::invitation::{CheckReport, CheckedRow, DraftRow, Outcome};
 use crate::domain::module::{self, Module};
 use crate::domain::policy::{OWN_SUB_ACCOUNTS_ONLY, may_grant_role, may_grant_sub_accounts};
@@ -27,6 +28,8 @@ pub struct Candidate {
     pub modules: Result<Vec<Module>, String>,
     /// `None`: every sub-account.
     pub sub_accounts: Result<Option<Vec<Uuid>>, String>,
+    /// Restore a former member's access instead of the row's.
+    pub restore: bool,
 }
 
 /// A row that will be invited.
@@ -39,6 +42,8 @@ pub struct Invitee {
     pub role: Role,
     pub modules: Vec<Module>,
     pub sub_accounts: Option<Vec<Uuid>>,
+    /// The access is a former member's, restored.
+    pub restored: bool,
 }
 
 /// What the organization already holds, and who is inviting.
@@ -50,6 +55,8 @@ pub struct Context<'a> {
     pub pending: &'a HashMap<String, Uuid>,
     /// Submitted addresses of people who are team members of another organization.
     pub team_elsewhere: &'a HashSet<String>,
+    /// Submitted addresses of people who were removed or left within 90 days.
+    pub former: &'a HashMap<String, FormerAccess>,
     /// The time of the check, for end dates.
     pub now: Timestamp,
 }
@@ -72,6 +79,7 @@ pub fn from_drafts(rows: Vec<DraftRow>, index: &SubAccountIndex) -> Vec<Candidat
                     None => Ok(None),
                     Some(ids) => index.resolve_ids(&ids).map(Some),
                 },
+                restore: row.restore,
             }
         })
         .collect()
@@ -92,8 +100,21 @@ pub fn check(candidates: Vec<Candidate>, context: &Context<'_>) -> (CheckReport,
     let mut first_row: HashMap<String, usize> = HashMap::new();
     let mut rows = Vec::with_capacity(candidates.len());
     let mut invitees = Vec::new();
-    for candidate in candidates {
+    for mut candidate in candidates {
         let email_text = candidate.email.as_ref().ok().map(|e| e.to_string());
+        let former = candidate
+            .email
+            .as_ref()
+            .ok()
+            .and_then(|e| context.former.get(&e.key()));
+        // Restoring replaces the row's access before it is judged, so the
+        // former access meets the same rules as any other.
+        let restored = candidate.restore && former.is_some();
+        if let Some(former) = former.filter(|_| restored) {
+            candidate.role = Ok(former.role);
+            candidate.modules = Ok(former.modules.clone());
+            candidate.sub_accounts = Ok(former.sub_accounts.clone());
+        }
         let role = candidate.role.as_ref().ok().copied();
         let kind = candidate.kind.as_ref().ok().copied();
         let outcome = match judge(&candidate, context, &mut first_row) {
@@ -110,6 +131,8 @@ pub fn check(candidates: Vec<Candidate>, context: &Context<'_>) -> (CheckReport,
             kind,
             role,
             outcome,
+            former: former.cloned(),
+            restored,
         });
     }
     (CheckReport { rows }, invitees)
@@ -174,6 +197,7 @@ fn judge(
         role,
         modules,
         sub_accounts,
+        restored: candidate.restore && context.former.contains_key(&key),
     })
 }
 
@@ -222,6 +246,7 @@ mod tests {
             role: Ok(role),
             modules: Ok(vec![]),
             sub_accounts: Ok(None),
+            restore: false,
         }
     }
 
@@ -237,6 +262,7 @@ mod tests {
             member_keys: &members,
             pending: &pending,
             team_elsewhere: &elsewhere,
+            former: &HashMap::new(),
             now: Timestamp(1_796_169_600),
         };
         let mut user_with_members = candidate(8, "ben@acme.test", Role::User);
@@ -296,6 +322,7 @@ mod tests {
             member_keys: &none,
             pending: &HashMap::new(),
             team_elsewhere: &elsewhere,
+            former: &HashMap::new(),
             now: Timestamp(1_796_169_600),
         };
         let (report, invitees) = check(
@@ -329,6 +356,65 @@ mod tests {
         assert!(
             matches!(&report.rows[2].outcome, Outcome::Invalid(m) if m.contains("in the past"))
         );
+    }
+
+    #[test]
+    fn restoring_applies_the_former_access_under_the_same_rules() {
+        use crate::domain::former_access::Departure;
+        let none = HashSet::new();
+        let former = |role| FormerAccess {
+            departure: Departure::Removed,
+            departed_at: Timestamp(1_793_664_000),
+            kind: MembershipKind::Team,
+            role,
+            modules: vec![Module::Contacts],
+            sub_accounts: Some(vec![Uuid::from_u128(1)]),
+            sub_account_names: vec!["North".into()],
+        };
+        let known: HashMap<String, FormerAccess> = [
+            ("back@x.test".to_string(), former(Role::BillingAdmin)),
+            ("boss@x.test".to_string(), former(Role::Owner)),
+        ]
+        .into();
+        let context = Context {
+            inviter_role: Role::Admin,
+            inviter_sub_accounts: None,
+            member_keys: &none,
+            pending: &HashMap::new(),
+            team_elsewhere: &none,
+            former: &known,
+            now: Timestamp(1_796_169_600),
+        };
+        let restore = |row, email| Candidate {
+            restore: true,
+            ..candidate(row, email, Role::User)
+        };
+        let (report, invitees) = check(
+            vec![
+                restore(1, "back@x.test"),
+                candidate(2, "BACK@x.test", Role::User),
+                restore(3, "boss@x.test"),
+                restore(4, "new@x.test"),
+            ],
+            &context,
+        );
+        // Restored: the former role, modules and sub-accounts, said so in the report.
+        assert!(report.rows[0].restored);
+        assert_eq!(report.rows[0].role, Some(Role::BillingAdmin));
+        assert_eq!(invitees[0].role, Role::BillingAdmin);
+        assert_eq!(invitees[0].modules, vec![Module::Contacts]);
+        assert_eq!(invitees[0].sub_accounts, Some(vec![Uuid::from_u128(1)]));
+        assert!(invitees[0].restored);
+        assert_eq!(report.rows[0].former, Some(former(Role::BillingAdmin)));
+        // A duplicate is still a duplicate.
+        assert_eq!(report.rows[1].outcome, Outcome::Duplicate { first_row: 1 });
+        // An admin cannot restore an owner.
+        assert!(matches!(&report.rows[2].outcome, Outcome::NotAllowed(m) if m.contains("Owner")));
+        // Nothing to restore: the row's own access.
+        assert!(!report.rows[3].restored);
+        assert_eq!(report.rows[3].former, None);
+        assert_eq!(invitees[1].role, Role::User);
+        assert!(!invitees[1].restored);
     }
 
     #[test]

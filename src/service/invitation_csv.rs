@@ -81,6 +81,7 @@ pub fn parse(source: &CsvSource, index: &SubAccountIndex) -> Result<Vec<Candidat
         if source.partner_rows.contains(&line) {
             candidate.kind = Ok(MembershipKind::Partner);
         }
+        candidate.restore = source.restore_rows.contains(&line);
         candidates.push(candidate);
     }
     if candidates.is_empty() {
@@ -214,6 +215,7 @@ fn candidate(
         role,
         modules: module::parse_list(cell(columns.modules)),
         sub_accounts: index.resolve_names(cell(columns.sub_accounts)),
+        restore: false,
     }
 }
 
@@ -319,6 +321,7 @@ mod tests {
             text: text.into(),
             kind: MembershipKind::Team,
             partner_rows: vec![5],
+            restore_rows: vec![],
         };
         let rows = parse(&source, &index()).unwrap();
         let kinds: Vec<_> = rows.iter().map(|r| r.kind.clone()).collect();

@@ -11,6 +11,7 @@ use crate::auth::token;
 use crate::db::{self, invitations::StoreError};
 use crate::domain::audit::AuditAction;
 use crate::domain::email::EmailAddress;
+use crate::domain::former_access::REINSTATE_DAYS;
 use crate::domain::invitation::{
     CheckReport, Delivery, InvitationQuery, InvitationState, InvitationStatus, InvitationView,
     InviteOptions, InviteSource, MAX_ROWS, RESENDS_PER_DAY, SendResult,
@@ -95,6 +96,7 @@ pub async fn send(
                 access_until: invitee
                     .access_ends_at
                     .map(|end| date(crate::domain::access_end::last_day(end))),
+                restored: invitee.restored,
                 link: &acceptance_link(state, &token),
                 expires_at,
             });
@@ -139,6 +141,7 @@ fn new_invitation(
         role: invitee.role,
         modules: module::join_list(&invitee.modules),
         sub_accounts: invitee.sub_accounts.clone(),
+        restored: invitee.restored,
         token_hash,
         subject: mail.subject,
         text_body: mail.text,
@@ -192,6 +195,11 @@ async fn evaluate(
         .into_iter()
         .collect();
     let team_elsewhere = db::organizations::team_elsewhere(&state.db, org_id, &as_team).await?;
+    let now = db::now();
+    let since = now - Duration::days(REINSTATE_DAYS);
+    // Restored access meets the same rules as chosen access: the check refuses
+    // a role or sub-accounts the inviter could not give.
+    let former = db::former_members::for_keys(&state.db, org_id, &keys, since).await?;
     let own = super::members::grantable_sub_accounts(state, ctx).await?;
     Ok(invitation_check::check(
         candidates,
@@ -201,7 +209,8 @@ async fn evaluate(
             member_keys: &member_keys,
             pending: &pending,
             team_elsewhere: &team_elsewhere,
-            now: db::now().into(),
+            former: &former,
+            now: now.into(),
         },
     ))
 }
@@ -325,6 +334,7 @@ pub async fn resend(
         access_until: invitation
             .access_ends_at
             .map(|end| date(crate::domain::access_end::last_day(end.into()))),
+        restored: invitation.restores_former,
         link: &acceptance_link(state, &token),
         expires_at,
     });

@@ -10,6 +10,7 @@ use crate::auth::session::Session;
 use crate::db::{self, members::Change};
 use crate::domain::access_end;
 use crate::domain::audit::AuditAction;
+use crate::domain::former_access::Departure;
 use crate::domain::member::MembershipId;
 use crate::domain::member::{AccessChange, MemberDetail, MemberQuery, MemberView};
 use crate::domain::module;
@@ -344,7 +345,7 @@ pub async fn remove(
         ctx.organization.id,
         row.id,
         version,
-        &Change::Remove,
+        &Change::Remove(Departure::Removed),
     )
     .await
     .map_err(change_error)?;

@@ -9,6 +9,7 @@ use crate::db::{
     members::{Change, ChangeError, TransferError},
 };
 use crate::domain::audit::AuditAction;
+use crate::domain::former_access::Departure;
 use crate::domain::member::MemberSort;
 use crate::domain::policy::Action;
 use crate::domain::role::{MemberStatus, Role};
@@ -108,7 +109,7 @@ pub async fn leave(
         ctx.organization.id,
         own.id,
         own.version,
-        &Change::Remove,
+        &Change::Remove(Departure::Left),
     )
     .await
     .map_err(|e| match e {

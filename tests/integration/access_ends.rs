@@ -415,6 +415,7 @@ async fn a_partner_invitation_carries_its_end_date_and_a_passed_one_cannot_be_ac
             role: Role::User,
             modules: vec![],
             sub_accounts: None,
+            restore: false,
         };
         let sent = invite(
             env,

@@ -163,6 +163,7 @@ fn row(input: &str, role: Role, sub_accounts: Option<Vec<uuid::Uuid>>) -> Invite
         role,
         modules: vec![],
         sub_accounts,
+        restore: false,
     }])
 }
 

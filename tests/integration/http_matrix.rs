@@ -513,6 +513,7 @@ async fn invite(
         role,
         modules: granted.to_vec(),
         sub_accounts: None,
+        restore: false,
     };
     let sent = invitations::send(
         &env.state,
@@ -910,6 +911,7 @@ async fn arguments(env: &TestEnv, fx: &mut Fixture, path: &str, kind: Kind) -> P
                 role: Role::User,
                 modules: vec![Module::Contacts],
                 sub_accounts: Some(vec![fx.north]),
+                restore: false,
             };
             Payload::Json(json!({ "slug": slug, "source": InviteSource::Rows(vec![row]) }))
         }

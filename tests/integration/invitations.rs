@@ -42,6 +42,7 @@ pub fn rows_as(kind: MembershipKind, list: &[(&str, Role)]) -> InviteSource {
                 role: *role,
                 modules: vec![],
                 sub_accounts: None,
+                restore: false,
             })
             .collect(),
     )
@@ -794,6 +795,7 @@ async fn organization_a_reaches_nothing_of_organization_b() {
             role: Role::User,
             modules: vec![Module::Contacts],
             sub_accounts: Some(vec![b_sub]),
+            restore: false,
         }]);
         let report = invitations::check(&env.state, own, &a.slug, with_b_sub).await.unwrap();
         assert!(matches!(&report.rows[0].outcome, Outcome::Invalid(m) if m.contains("does not belong")), "[{}]", env.backend);

@@ -32,6 +32,7 @@ async fn load_seed() {
         role: Role::User,
         modules: vec![],
         sub_accounts: None,
+        restore: false,
     }]);
     let write = |name: &str, text: String| std::fs::write(dir.join(name), text).unwrap();
     write("slug", slug.clone());

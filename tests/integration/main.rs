@@ -25,6 +25,7 @@ mod ownership;
 mod partners;
 mod passwords;
 mod policy_matrix;
+mod reinstating;
 mod sessions;
 mod web;
 mod whole_changes;

@@ -257,6 +257,7 @@ async fn a_member_limited_to_sub_accounts_sees_and_grants_only_those() {
                 role: Role::User,
                 modules: vec![],
                 sub_accounts: Some(subs),
+                restore: false,
             }])
         };
         invite(env, acme.owner, &acme.slug, limited("n@acme.test", vec![north])).await;

@@ -77,6 +77,7 @@ async fn a_team_member_elsewhere_is_reported_on_every_path_and_invited_as_a_part
             text: format!("email\n{GIL}\n"),
             kind: MembershipKind::Team,
             partner_rows: vec![2],
+            restore_rows: vec![],
         });
         assert_eq!(check(env, &acme, switched).await, vec![Outcome::WillInvite]);
         // A file uploaded from "Invite partner": its rows are partners.
