@@ -174,7 +174,7 @@ const EXPIRED_AT = '2000-01-01T00:00:00+00:00';
  * under test (run.sh passes CONSORT_E2E_DATABASE_URL). Returns how many were changed.
  */
 export function expireInvitations(email: string): number {
-  const changed = updateByEmail(`UPDATE invitations SET expires_at = '${EXPIRED_AT}'`, 'email_key', email);
+  const changed = updateByEmail(`UPDATE invitations SET expires_at = '${EXPIRED_AT}'`, 'email_key = lower(?)', email);
   if (!(changed > 0)) throw new Error(`no invitation to ${email} was found to expire`);
   return changed;
 }
@@ -185,16 +185,35 @@ export function expireInvitations(email: string): number {
  * access-end job (every 2 s under run.sh) then deactivates it.
  */
 export function endPartnerAccess(email: string): void {
-  const changed = updateByEmail(`UPDATE memberships SET access_ends_at = '${EXPIRED_AT}'`, "kind = 'partner' AND email_key", email);
+  const changed = updateByEmail(`UPDATE memberships SET access_ends_at = '${EXPIRED_AT}'`, "kind = 'partner' AND email_key = lower(?)", email);
   if (!(changed > 0)) throw new Error(`no partner membership of ${email} was found`);
 }
 
 /**
- * Runs `update` (a statement with no WHERE) on the rows whose `column` is
- * `email`'s key, in the database of the server under test (run.sh passes
- * CONSORT_E2E_DATABASE_URL). Returns how many rows changed.
+ * Makes the partner `email` look inactive for years in the database of the server
+ * under test, and the inactivity policy of their organizations as old; the
+ * server's access-end job (every 2 s under run.sh) then ends their access.
  */
-function updateByEmail(update: string, column: string, email: string): number {
+export function makePartnerInactive(email: string): void {
+  const changed = updateByEmail(
+    `UPDATE memberships SET last_active_at = '${EXPIRED_AT}', created_at = '${EXPIRED_AT}'`,
+    "kind = 'partner' AND email_key = lower(?)",
+    email,
+  );
+  if (!(changed > 0)) throw new Error(`no partner membership of ${email} was found`);
+  updateByEmail(
+    `UPDATE organizations SET partner_inactivity_since = '${EXPIRED_AT}'`,
+    "partner_inactivity_days IS NOT NULL AND id IN (SELECT organization_id FROM memberships WHERE kind = 'partner' AND email_key = lower(?))",
+    email,
+  );
+}
+
+/**
+ * Runs `update` (a statement with no WHERE) on the rows that `where` selects,
+ * whose one `lower(?)` is `email`'s key, in the database of the server under test
+ * (run.sh passes CONSORT_E2E_DATABASE_URL). Returns how many rows changed.
+ */
+function updateByEmail(update: string, where: string, email: string): number {
   const url = process.env.CONSORT_E2E_DATABASE_URL;
   if (!url) throw new Error('CONSORT_E2E_DATABASE_URL is not set: run the suite with end2end/run.sh');
   if (url.startsWith('sqlite:')) {
@@ -202,7 +221,7 @@ function updateByEmail(update: string, column: string, email: string): number {
     const script = [
       'import sqlite3, sys',
       'db = sqlite3.connect(sys.argv[1], timeout=30)',
-      `cur = db.execute("${update} WHERE ${column} = lower(?)", (sys.argv[2],))`,
+      `cur = db.execute("${update} WHERE ${where}", (sys.argv[2],))`,
       'db.commit()',
       'print(cur.rowcount)',
     ].join('\n');
@@ -210,7 +229,7 @@ function updateByEmail(update: string, column: string, email: string): number {
   }
   const literal = email.replace(/'/g, "''");
   // Timestamps are written as text; PostgreSQL reads them as timestamptz.
-  const sql = `${update.replace(/= '([^']*)'$/, "= '$1'::timestamptz")} WHERE ${column} = lower('${literal}')`;
+  const sql = `${update.replace(/= '([^']*)'$/, "= '$1'::timestamptz")} WHERE ${where.replace('lower(?)', `lower('${literal}')`)}`;
   // psql prints the command tag, e.g. "UPDATE 1".
   const out = execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-At', '-c', sql], { encoding: 'utf8' });
   return Number(out.trim().replace(/^UPDATE\s+/, ''));

@@ -5,6 +5,7 @@
 //! skips rows another transaction holds), and never again after a restart.
 
 use super::tx::{Tx, on_tx};
+use super::{Db, on_db};
 use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 use uuid::Uuid;
@@ -19,7 +20,9 @@ pub struct DueRow {
     pub email: String,
     pub organization_name: String,
     pub organization_slug: String,
-    pub access_ends_at: DateTime<Utc>,
+    /// The end date (none for access ended by inactivity).
+    pub access_ends_at: Option<DateTime<Utc>>,
+    pub last_active_at: Option<DateTime<Utc>>,
 }
 
 /// An owner or admin of an organization, whom the digests go to.
@@ -69,6 +72,12 @@ pub async fn end_due(
     let ids: Vec<(Uuid,)> = on_tx!(tx, conn => sqlx::query_as(if postgres { ENDED_POSTGRES } else { ENDED_SQLITE })
         .bind(at).bind(limit).fetch_all(&mut *conn).await)?;
     let ids: Vec<Uuid> = ids.into_iter().map(|(id,)| id).collect();
+    close_seats(tx, &ids, at).await?;
+    details(tx, &ids).await
+}
+
+/// Ends the open seats of the memberships `ids` at `at`.
+async fn close_seats(tx: &mut Tx, ids: &[Uuid], at: DateTime<Utc>) -> Result<(), sqlx::Error> {
     for part in ids.chunks(super::KEYS_PER_QUERY) {
         on_tx!(tx, conn => {
             let mut close = QueryBuilder::new(
@@ -84,6 +93,56 @@ pub async fn end_due(
             close.build().execute(&mut *conn).await.map(|_| ())
         })?;
     }
+    Ok(())
+}
+
+/// An organization's partner inactivity policy, as the job reads it.
+#[derive(Clone, Copy, Debug, sqlx::FromRow)]
+pub struct InactivityPolicy {
+    pub organization_id: Uuid,
+    pub days: i64,
+    pub since: DateTime<Utc>,
+}
+
+/// The organizations that end partners' access after inactivity (by a partial index).
+pub async fn inactivity_policies(db: &Db) -> Result<Vec<InactivityPolicy>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(
+        "SELECT id AS organization_id, partner_inactivity_days AS days, partner_inactivity_since AS since
+         FROM organizations WHERE partner_inactivity_days IS NOT NULL AND partner_inactivity_since IS NOT NULL",
+    ).fetch_all(pool).await)
+}
+
+const INACTIVE_SQLITE: &str =
+    "UPDATE memberships SET status = 'deactivated', version = version + 1, updated_at = $1
+     WHERE id IN (SELECT id FROM memberships
+                  WHERE organization_id = $2 AND kind = 'partner' AND status = 'active'
+                    AND COALESCE(last_active_at, created_at) < $3 AND COALESCE(active_since, created_at) < $3
+                  LIMIT $4)
+     RETURNING id";
+const INACTIVE_POSTGRES: &str =
+    "UPDATE memberships SET status = 'deactivated', version = version + 1, updated_at = $1
+     WHERE id IN (SELECT id FROM memberships
+                  WHERE organization_id = $2 AND kind = 'partner' AND status = 'active'
+                    AND COALESCE(last_active_at, created_at) < $3 AND COALESCE(active_since, created_at) < $3
+                  LIMIT $4 FOR UPDATE SKIP LOCKED)
+       AND status = 'active'
+     RETURNING id";
+
+/// Deactivates up to `limit` active partners of the organization whose last
+/// activity and activation are both before `cutoff`, closes their seats, and
+/// returns them.
+pub async fn end_inactive(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    cutoff: DateTime<Utc>,
+    at: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<DueRow>, sqlx::Error> {
+    let postgres = tx.is_postgres();
+    let ids: Vec<(Uuid,)> = on_tx!(tx, conn => sqlx::query_as(if postgres { INACTIVE_POSTGRES } else { INACTIVE_SQLITE })
+        .bind(at).bind(organization_id).bind(cutoff).bind(limit).fetch_all(&mut *conn).await)?;
+    let ids: Vec<Uuid> = ids.into_iter().map(|(id,)| id).collect();
+    close_seats(tx, &ids, at).await?;
     details(tx, &ids).await
 }
 
@@ -109,7 +168,7 @@ async fn details(tx: &mut Tx, ids: &[Uuid]) -> Result<Vec<DueRow>, sqlx::Error> 
         let found: Vec<DueRow> = on_tx!(tx, conn => {
             let mut query = QueryBuilder::new(
                 "SELECT m.id AS membership_id, m.organization_id, m.user_id, u.name, u.email,
-                        o.name AS organization_name, o.slug AS organization_slug, m.access_ends_at
+                        o.name AS organization_name, o.slug AS organization_slug, m.access_ends_at, m.last_active_at
                  FROM memberships m JOIN users u ON u.id = m.user_id
                  JOIN organizations o ON o.id = m.organization_id
                  WHERE m.id IN ",

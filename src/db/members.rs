@@ -306,7 +306,7 @@ pub async fn change(
             }
             Change::Status(status) => {
                 let n = sqlx::query(
-                    "UPDATE memberships SET status = $1, version = version + 1, updated_at = $2
+                    "UPDATE memberships SET status = $1, active_since = $2, version = version + 1, updated_at = $2
                      WHERE id = $3 AND organization_id = $4 AND version = $5",
                 ).bind(*status).bind(at).bind(membership_id).bind(organization_id).bind(version)
                 .execute(&mut *conn).await?.rows_affected();

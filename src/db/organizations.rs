@@ -425,6 +425,29 @@ pub async fn team_organization(db: &Db, user_id: Uuid) -> Result<Option<Uuid>, s
     Ok(row.map(|(id,)| id))
 }
 
+/// The partner inactivity policy: days (none: off).
+pub async fn partner_inactivity(
+    db: &Db,
+    organization_id: Uuid,
+) -> Result<Option<i64>, sqlx::Error> {
+    let (days,): (Option<i64>,) = on_db!(db, pool => sqlx::query_as(
+        "SELECT partner_inactivity_days FROM organizations WHERE id = $1",
+    ).bind(organization_id).fetch_one(pool).await)?;
+    Ok(days)
+}
+
+/// Sets the partner inactivity policy; the days count from `at` for everyone.
+pub async fn set_partner_inactivity(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    days: Option<i64>,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE organizations SET partner_inactivity_days = $1, partner_inactivity_since = $2 WHERE id = $3",
+    ).bind(days).bind(days.map(|_| at)).bind(organization_id).execute(&mut *conn).await.map(|_| ()))
+}
+
 pub async fn set_invitation_lifetime(
     tx: &mut Tx,
     organization_id: Uuid,

@@ -10,6 +10,23 @@ pub const REMINDER_DAYS: i64 = 7;
 pub const MAX_YEARS_AHEAD: i64 = 5;
 /// What "Extend" adds to the current last day.
 pub const EXTENSION_DAYS: i64 = 30;
+/// The inactivity policies an organization can choose: a partner's access ends
+/// after this many days without activity there (none: never).
+pub const INACTIVITY_CHOICES: [i64; 4] = [30, 60, 90, 180];
+
+/// Reads the inactivity policy as the Settings form sends it: empty for none,
+/// or one of [`INACTIVITY_CHOICES`].
+pub fn inactivity_choice(text: &str) -> Result<Option<i64>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse::<i64>()
+        .ok()
+        .filter(|days| INACTIVITY_CHOICES.contains(days))
+        .map(Some)
+        .ok_or_else(|| "Choose never, or 30, 60, 90 or 180 days.".to_string())
+}
 
 const DAY: i64 = 86_400;
 

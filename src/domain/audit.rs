@@ -28,10 +28,12 @@ pub enum AuditAction {
     SubAccountArchived,
     SubAccountRestored,
     InvitationLifetimeChanged,
+    PartnerInactivityChanged,
     MemberAccessChanged,
     MemberKindChanged,
     MemberAccessEndChanged,
     MemberAccessEnded,
+    MemberInactivityEnded,
     MemberDeactivated,
     MemberReactivated,
     MemberRemoved,
@@ -43,7 +45,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 34] = [
+    pub const ALL: [AuditAction; 36] = [
         AuditAction::SignedUp,
         AuditAction::SignUpAttempted,
         AuditAction::OrganizationCreated,
@@ -66,10 +68,12 @@ impl AuditAction {
         AuditAction::SubAccountArchived,
         AuditAction::SubAccountRestored,
         AuditAction::InvitationLifetimeChanged,
+        AuditAction::PartnerInactivityChanged,
         AuditAction::MemberAccessChanged,
         AuditAction::MemberKindChanged,
         AuditAction::MemberAccessEndChanged,
         AuditAction::MemberAccessEnded,
+        AuditAction::MemberInactivityEnded,
         AuditAction::MemberDeactivated,
         AuditAction::MemberReactivated,
         AuditAction::MemberRemoved,
@@ -108,6 +112,8 @@ impl AuditAction {
             AuditAction::MemberKindChanged => "member.kind_changed",
             AuditAction::MemberAccessEndChanged => "member.access_end_changed",
             AuditAction::MemberAccessEnded => "member.access_ended",
+            AuditAction::MemberInactivityEnded => "member.access_ended_inactive",
+            AuditAction::PartnerInactivityChanged => "organization.partner_inactivity_changed",
             AuditAction::MemberDeactivated => "member.deactivated",
             AuditAction::MemberReactivated => "member.reactivated",
             AuditAction::MemberRemoved => "member.removed",
@@ -148,6 +154,8 @@ impl AuditAction {
             AuditAction::MemberKindChanged => "Made a member a partner or a team member",
             AuditAction::MemberAccessEndChanged => "Changed a partner's access end date",
             AuditAction::MemberAccessEnded => "A partner's access ended on its end date",
+            AuditAction::MemberInactivityEnded => "A partner's access ended after inactivity",
+            AuditAction::PartnerInactivityChanged => "Changed the partner inactivity policy",
             AuditAction::MemberDeactivated => "Deactivated a member",
             AuditAction::MemberReactivated => "Reactivated a member",
             AuditAction::MemberRemoved => "Removed a member",
@@ -219,7 +227,7 @@ pub struct AuditEntry {
 }
 
 /// The actions an organization's audit log records, for its filter.
-pub const ORGANIZATION_ACTIONS: [AuditAction; 24] = [
+pub const ORGANIZATION_ACTIONS: [AuditAction; 26] = [
     AuditAction::OrganizationCreated,
     AuditAction::InvitationSent,
     AuditAction::InvitationResent,
@@ -230,6 +238,7 @@ pub const ORGANIZATION_ACTIONS: [AuditAction; 24] = [
     AuditAction::MemberKindChanged,
     AuditAction::MemberAccessEndChanged,
     AuditAction::MemberAccessEnded,
+    AuditAction::MemberInactivityEnded,
     AuditAction::MemberDeactivated,
     AuditAction::MemberReactivated,
     AuditAction::MemberRemoved,
@@ -241,6 +250,7 @@ pub const ORGANIZATION_ACTIONS: [AuditAction; 24] = [
     AuditAction::SubAccountArchived,
     AuditAction::SubAccountRestored,
     AuditAction::InvitationLifetimeChanged,
+    AuditAction::PartnerInactivityChanged,
     AuditAction::BillingDetailsChanged,
     AuditAction::AuditLogExported,
     AuditAction::SignedUp,

@@ -18,6 +18,8 @@ pub struct SubAccount {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrganizationSettings {
     pub invitation_lifetime_secs: i64,
+    /// Partners' access ends after this many days without activity (none: never).
+    pub partner_inactivity_days: Option<i64>,
     pub sub_accounts: Vec<SubAccount>,
 }
 

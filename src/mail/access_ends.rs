@@ -8,8 +8,8 @@ use super::templates::compose;
 pub struct Partner<'a> {
     pub name: &'a str,
     pub email: &'a str,
-    /// "31 March 2027"
-    pub last_day: String,
+    /// "last day 31 March 2027", "last active 3 November 2026"
+    pub when: String,
 }
 
 /// To the partner: an admin set, changed or removed the end of their access.
@@ -112,6 +112,44 @@ pub fn ended_digest(
     )
 }
 
+/// To the partner, when their access ended after `days` without activity.
+pub fn inactive(name: &str, organization: &str, days: i64) -> Rendered {
+    compose(
+        format!("Your access to {organization} ended after {days} days without activity"),
+        vec![
+            format!("Hello {name},"),
+            format!(
+                "Your partner access to {organization} on Consort ended because you had not used it for {days} days, as its administrators have set. Your account and your other organizations are not affected; an administrator of {organization} can reactivate you."
+            ),
+        ],
+        None,
+    )
+}
+
+/// To each admin, when partners' access ended after inactivity.
+pub fn inactive_digest(
+    admin: &str,
+    organization: &str,
+    days: i64,
+    partners: &[Partner<'_>],
+    link: &str,
+) -> Rendered {
+    digest(
+        admin,
+        partners,
+        format!(
+            "{organization}: partner access ended after {days} days without activity ({})",
+            partners.len()
+        ),
+        format!(
+            "The access of {} to {organization} ended after {days} days without activity, as your Settings say; they are now deactivated:",
+            count(partners.len())
+        ),
+        "Reactivate someone from Members → Deactivated users; the days count again from then. Settings → Partners changes or turns off the policy.",
+        ("Open deactivated users", link),
+    )
+}
+
 /// A digest to one admin: what happened, the partners, what to do.
 fn digest(
     admin: &str,
@@ -141,7 +179,7 @@ fn list(partners: &[Partner<'_>]) -> Vec<String> {
     let mut lines: Vec<String> = partners
         .iter()
         .take(SHOWN)
-        .map(|p| format!("• {} <{}>, last day {}", p.name, p.email, p.last_day))
+        .map(|p| format!("• {} <{}>, {}", p.name, p.email, p.when))
         .collect();
     if partners.len() > SHOWN {
         lines.push(format!("… and {} more.", partners.len() - SHOWN));

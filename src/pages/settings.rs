@@ -1,9 +1,11 @@
-//! `/o/:slug/settings`: invitation lifetime and sub-accounts (owners and admins).
+//! `/o/:slug/settings`: invitation lifetime, partner inactivity and sub-accounts
+//! (owners and admins).
 
 use super::org_layout::ShellResource;
 use crate::components::confirm::ConfirmButton;
 use crate::components::error_panel::LoadError;
 use crate::components::form::{FormAlert, Notice, Submit, field_error, form_error, succeeded};
+use crate::domain::access_end::INACTIVITY_CHOICES;
 use crate::domain::invitation::{LIFETIME_CHOICES, lifetime_label};
 use crate::domain::role::Role;
 use crate::domain::sub_account::SubAccount;
@@ -11,8 +13,8 @@ use crate::domain::time::date;
 use crate::error::AppError;
 use crate::server::organization::delete_organization;
 use crate::server::settings::{
-    CreateSubAccount, SetInvitationLifetime, load_settings, rename_sub_account,
-    set_sub_account_archived,
+    CreateSubAccount, SetInvitationLifetime, SetPartnerInactivity, load_settings,
+    rename_sub_account, set_sub_account_archived,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -27,10 +29,14 @@ pub fn SettingsPage() -> impl IntoView {
     let settings = Resource::new(move || slug.get(), load_settings);
     let shell = expect_context::<ShellResource>();
     let lifetime = ServerAction::<SetInvitationLifetime>::new();
+    let inactivity = ServerAction::<SetPartnerInactivity>::new();
     let create = ServerAction::<CreateSubAccount>::new();
     let refresh = move || settings.refetch();
     Effect::new(move |_| {
-        if create.version().get() > 0 || lifetime.version().get() > 0 {
+        if create.version().get() > 0
+            || lifetime.version().get() > 0
+            || inactivity.version().get() > 0
+        {
             refresh();
         }
     });
@@ -45,6 +51,7 @@ pub fn SettingsPage() -> impl IntoView {
                         view! {
                             <div class="grid-2">
                                 <LifetimeCard slug current=data.invitation_lifetime_secs action=lifetime />
+                                <PartnersCard slug current=data.partner_inactivity_days action=inactivity />
                                 <SubAccountsCard slug items=data.sub_accounts action=create on_change=Callback::new(move |_| refresh()) />
                             </div>
                             {owner.map(|s| view! { <DeleteOrganizationCard slug name=s.organization.name /> })}
@@ -80,6 +87,38 @@ fn LifetimeCard(
                         }).collect_view()}
                     </select>
                     {move || field_error(value, "lifetime").get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                </div>
+                <Submit label="Save" busy_label="Saving…" pending=action.pending() />
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Partners: their access may end by itself after days without activity.
+#[component]
+fn PartnersCard(
+    slug: Signal<String>,
+    current: Option<i64>,
+    action: ServerAction<SetPartnerInactivity>,
+) -> impl IntoView {
+    let value = action.value();
+    view! {
+        <section class="card" aria-labelledby="partners-heading">
+            <h2 id="partners-heading">"Partners"</h2>
+            <ActionForm action=action attr:aria-label="Partner inactivity">
+                <FormAlert message=form_error(value) />
+                <Notice when=succeeded(value) text="Saved." />
+                <input type="hidden" name="slug" value=slug />
+                <div class="field">
+                    <label for="field-inactivity">"End a partner's access"</label>
+                    <p class="hint" id="field-inactivity-hint">"Counted from their last activity here, their reactivation or this change, whichever is latest. They and the admins are told by email; an admin can reactivate them."</p>
+                    <select id="field-inactivity" name="days" aria-describedby="field-inactivity-hint">
+                        <option value="" selected=current.is_none()>"Never"</option>
+                        {INACTIVITY_CHOICES.into_iter().map(|days| view! {
+                            <option value=days.to_string() selected=current == Some(days)>{format!("After {days} days without activity")}</option>
+                        }).collect_view()}
+                    </select>
+                    {move || field_error(value, "days").get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 </div>
                 <Submit label="Save" busy_label="Saving…" pending=action.pending() />
             </ActionForm>

@@ -22,6 +22,14 @@ pub async fn set_invitation_lifetime(slug: String, lifetime: i64) -> Result<(), 
     .await
 }
 
+#[server(endpoint = "set_partner_inactivity")]
+pub async fn set_partner_inactivity(slug: String, days: String) -> Result<(), AppError> {
+    run(|req| async move {
+        service::set_partner_inactivity(&req.state, &req.client, req.session, &slug, &days).await
+    })
+    .await
+}
+
 #[server(endpoint = "create_sub_account")]
 pub async fn create_sub_account(slug: String, name: String) -> Result<Uuid, AppError> {
     run(|req| async move {

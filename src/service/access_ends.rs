@@ -2,6 +2,8 @@
 //! (their sessions stop working there at once: every request reads the
 //! membership), with an email to them and a digest to their organization's
 //! admins and an audit event each; a week before, both sides are reminded.
+//! Organizations may also end partners' access after a number of days
+//! without activity (Settings); the same job applies it.
 //! It also forgets former memberships older than the reinstating window.
 //! Each batch is one transaction with its mails and events. Several instances
 //! may run it at once: a membership is claimed by the change itself.
@@ -27,6 +29,8 @@ const BATCH: i64 = 1_000;
 pub struct Report {
     pub ended: usize,
     pub reminded: usize,
+    /// Partners deactivated by their organization's inactivity policy.
+    pub inactive: usize,
     /// Former memberships past the reinstating window, deleted.
     pub forgotten: u64,
 }
@@ -58,6 +62,27 @@ pub async fn run_due(state: &AppState, at: DateTime<Utc>) -> Result<Report, AppE
         tx.commit().await?;
         state.mailer.wake();
     }
+    // Organizations that end partners' access after inactivity, one at a time.
+    for policy in db::access_ends::inactivity_policies(&state.db).await? {
+        let cutoff = at - Duration::days(policy.days);
+        // The days count from when the policy was turned on, too.
+        if policy.since >= cutoff {
+            continue;
+        }
+        loop {
+            let mut tx = state.db.begin().await?;
+            let due =
+                db::access_ends::end_inactive(&mut tx, policy.organization_id, cutoff, at, BATCH)
+                    .await?;
+            if due.is_empty() {
+                break;
+            }
+            report.inactive += due.len();
+            inactive(state, &mut tx, &due, policy.days).await?;
+            tx.commit().await?;
+            state.mailer.wake();
+        }
+    }
     // The same job forgets former access that can no longer be restored.
     report.forgotten =
         db::former_members::prune(&state.db, at - Duration::days(REINSTATE_DAYS)).await?;
@@ -65,7 +90,71 @@ pub async fn run_due(state: &AppState, at: DateTime<Utc>) -> Result<Report, AppE
 }
 
 fn last_day(row: &DueRow) -> String {
-    date(access_end::last_day(row.access_ends_at.into()))
+    row.access_ends_at
+        .map(|end| date(access_end::last_day(end.into())))
+        .unwrap_or_default()
+}
+
+fn last_active(row: &DueRow) -> String {
+    row.last_active_at
+        .map(date)
+        .unwrap_or_else(|| "never".into())
+}
+
+async fn inactive(
+    state: &AppState,
+    tx: &mut Tx,
+    due: &[DueRow],
+    days: i64,
+) -> Result<(), AppError> {
+    let mut mails: Vec<(String, Rendered)> = due
+        .iter()
+        .map(|row| {
+            let mail = mails::inactive(&row.name, &row.organization_name, days);
+            (row.email.clone(), mail)
+        })
+        .collect();
+    mails.extend(
+        digests(
+            tx,
+            due,
+            |row| format!("last active {}", last_active(row)),
+            |admin, org, partners| {
+                let link = state.link(&format!("/o/{}/members/deactivated", org.organization_slug));
+                mails::inactive_digest(admin, &org.organization_name, days, partners, &link)
+            },
+        )
+        .await?,
+    );
+    queue(tx, &mails).await?;
+    record_ended(tx, due, AuditAction::MemberInactivityEnded, |row| {
+        json!({ "email": row.email, "days_without_activity": days, "last_active": last_active(row) })
+    })
+    .await
+}
+
+/// One audit event per partner whose access ended, in their organization.
+async fn record_ended(
+    tx: &mut Tx,
+    due: &[DueRow],
+    action: AuditAction,
+    details: impl Fn(&DueRow) -> serde_json::Value,
+) -> Result<(), AppError> {
+    let events: Vec<Event<'_>> = due
+        .iter()
+        .map(|row| Event {
+            organization_id: Some(row.organization_id),
+            target_user_id: Some(row.user_id),
+            details: details(row),
+            ..Event::default()
+        })
+        .collect();
+    db::audit::record_many_in(tx, action, &events).await?;
+    Ok(())
+}
+
+fn with_last_day(row: &DueRow) -> String {
+    format!("last day {}", last_day(row))
 }
 
 async fn ended(state: &AppState, tx: &mut Tx, due: &[DueRow]) -> Result<(), AppError> {
@@ -77,24 +166,20 @@ async fn ended(state: &AppState, tx: &mut Tx, due: &[DueRow]) -> Result<(), AppE
         })
         .collect();
     mails.extend(
-        digests(tx, due, |admin, org, partners| {
+        digests(tx, due, with_last_day, |admin, org, partners| {
             let link = state.link(&format!("/o/{}/members/deactivated", org.organization_slug));
             mails::ended_digest(admin, &org.organization_name, partners, &link)
         })
         .await?,
     );
     queue(tx, &mails).await?;
-    let events: Vec<Event<'_>> = due
-        .iter()
-        .map(|row| Event {
-            organization_id: Some(row.organization_id),
-            target_user_id: Some(row.user_id),
-            details: json!({ "email": row.email, "last_day": last_day(row) }),
-            ..Event::default()
-        })
-        .collect();
-    db::audit::record_many_in(tx, AuditAction::MemberAccessEnded, &events).await?;
-    Ok(())
+    record_ended(
+        tx,
+        due,
+        AuditAction::MemberAccessEnded,
+        |row| json!({ "email": row.email, "last_day": last_day(row) }),
+    )
+    .await
 }
 
 async fn ending_soon(state: &AppState, tx: &mut Tx, due: &[DueRow]) -> Result<(), AppError> {
@@ -107,7 +192,7 @@ async fn ending_soon(state: &AppState, tx: &mut Tx, due: &[DueRow]) -> Result<()
         })
         .collect();
     mails.extend(
-        digests(tx, due, |admin, org, partners| {
+        digests(tx, due, with_last_day, |admin, org, partners| {
             let link = state.link(&format!("/o/{}/members", org.organization_slug));
             mails::ending_soon_digest(admin, &org.organization_name, partners, &link)
         })
@@ -121,6 +206,7 @@ async fn ending_soon(state: &AppState, tx: &mut Tx, due: &[DueRow]) -> Result<()
 async fn digests(
     tx: &mut Tx,
     due: &[DueRow],
+    when: impl Fn(&DueRow) -> String,
     render: impl Fn(&str, &DueRow, &[mails::Partner<'_>]) -> Rendered,
 ) -> Result<Vec<(String, Rendered)>, AppError> {
     let mut by_org: BTreeMap<Uuid, Vec<&DueRow>> = BTreeMap::new();
@@ -139,7 +225,7 @@ async fn digests(
             .map(|row| mails::Partner {
                 name: &row.name,
                 email: &row.email,
-                last_day: last_day(row),
+                when: when(row),
             })
             .collect();
         out.push((admin.email.clone(), render(&admin.name, rows[0], &partners)));
@@ -161,9 +247,13 @@ pub fn spawn(state: AppState, every: std::time::Duration) -> tokio::task::JoinHa
             ticks.tick().await;
             let now = db::now();
             match run_due(&state, now).await {
-                Ok(report) if report.ended + report.reminded > 0 || report.forgotten > 0 => {
+                Ok(report)
+                    if report.ended + report.reminded + report.inactive > 0
+                        || report.forgotten > 0 =>
+                {
                     tracing::info!(
                         ended = report.ended,
+                        inactive = report.inactive,
                         reminded = report.reminded,
                         forgotten = report.forgotten,
                         "partner access ends handled"

@@ -1,10 +1,11 @@
-//! The Settings module: invitation lifetime and sub-accounts.
+//! The Settings module: invitation lifetime, partner inactivity and sub-accounts.
 
 use super::members::grantable_sub_accounts;
 use super::organizations::{MemberContext, member_context};
 use crate::auth::client::Client;
 use crate::auth::session::Session;
 use crate::db::{self, sub_accounts::WriteError};
+use crate::domain::access_end::inactivity_choice;
 use crate::domain::audit::AuditAction;
 use crate::domain::invitation::{lifetime_label, valid_lifetime};
 use crate::domain::organization::check_sub_account_name;
@@ -28,8 +29,11 @@ pub async fn settings(
         .map(SubAccount::from)
         .filter(|s| own.as_ref().is_none_or(|own| own.contains(&s.id)))
         .collect();
+    let partner_inactivity_days =
+        db::organizations::partner_inactivity(&state.db, ctx.organization.id).await?;
     Ok(OrganizationSettings {
         invitation_lifetime_secs: ctx.organization.invitation_lifetime_secs,
+        partner_inactivity_days,
         sub_accounts,
     })
 }
@@ -56,6 +60,38 @@ pub async fn set_invitation_lifetime(
     db::organizations::set_invitation_lifetime(&mut tx, ctx.organization.id, secs).await?;
     ctx.record_in(&mut tx, client, AuditAction::InvitationLifetimeChanged, None,
         json!({ "invitation_lifetime": { "before": lifetime_label(before), "after": lifetime_label(secs) } }),
+    )
+    .await?;
+    Ok(tx.commit().await?)
+}
+
+/// Sets the partner inactivity policy: `days` as the form sends it (empty: off).
+pub async fn set_partner_inactivity(
+    state: &AppState,
+    client: &Client,
+    current: Option<Session>,
+    slug: &str,
+    days: &str,
+) -> Result<(), AppError> {
+    let ctx = member_context(state, current, slug, Action::ManageSettings).await?;
+    let days = inactivity_choice(days).map_err(|m| AppError::field("days", m))?;
+    let before = db::organizations::partner_inactivity(&state.db, ctx.organization.id).await?;
+    if before == days {
+        return Ok(());
+    }
+    let describe = |days: Option<i64>| match days {
+        Some(days) => format!("{days} days without activity"),
+        None => "never".to_string(),
+    };
+    let mut tx = state.db.begin().await?;
+    db::organizations::set_partner_inactivity(&mut tx, ctx.organization.id, days, db::now())
+        .await?;
+    ctx.record_in(
+        &mut tx,
+        client,
+        AuditAction::PartnerInactivityChanged,
+        None,
+        json!({ "partner_access_ends_after": { "before": describe(before), "after": describe(days) } }),
     )
     .await?;
     Ok(tx.commit().await?)

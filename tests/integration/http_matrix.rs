@@ -83,6 +83,7 @@ const ENDPOINTS: &[(&str, Action)] = {
         ("/api/cancel_invitation", ManageInvitations),
         ("/api/organization_settings", ViewSettings),
         ("/api/set_invitation_lifetime", ManageSettings),
+        ("/api/set_partner_inactivity", ManageSettings),
         ("/api/create_sub_account", ManageSettings),
         ("/api/rename_sub_account", ManageSettings),
         ("/api/set_sub_account_archived", ManageSettings),
@@ -934,6 +935,14 @@ async fn arguments(env: &TestEnv, fx: &mut Fixture, path: &str, kind: Kind) -> P
                 .invitation_lifetime_secs;
             let other = LIFETIME_CHOICES.into_iter().find(|l| *l != now).unwrap();
             form([("slug", slug), ("lifetime", other.to_string())])
+        }
+        "/api/set_partner_inactivity" => {
+            let now = settings::settings(state, by, &slug)
+                .await
+                .unwrap()
+                .partner_inactivity_days;
+            let other = if now == Some(90) { "" } else { "90" };
+            form([("slug", slug), ("days", other.to_string())])
         }
         "/api/create_sub_account" => {
             form([("slug", slug), ("name", format!("Branch {}", fx.next()))])

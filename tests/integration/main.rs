@@ -13,6 +13,7 @@ mod database;
 mod hardening;
 mod hostile_text;
 mod http_matrix;
+mod inactivity;
 mod invitations;
 mod load;
 mod mail;
