@@ -162,12 +162,17 @@ impl Draft {
         if self.csv.with_untracked(Option::is_some) {
             self.csv_partner_rows.update(|rows| rows.push(row));
         } else {
-            self.chips.update(|chips| {
-                if let Some(chip) = row.checked_sub(1).and_then(|i| chips.get_mut(i)) {
-                    chip.kind = MembershipKind::Partner;
-                }
-            });
+            self.update_chip(row, |chip| chip.kind = MembershipKind::Partner);
         }
+    }
+
+    /// Changes the chip of report row `row` (rows are numbered from 1).
+    fn update_chip(&self, row: usize, change: impl FnOnce(&mut Chip)) {
+        self.chips.update(|chips| {
+            if let Some(chip) = row.checked_sub(1).and_then(|i| chips.get_mut(i)) {
+                change(chip);
+            }
+        });
     }
 
     /// After a check: restore (or not) the former access of report row `row`.
@@ -180,11 +185,7 @@ impl Draft {
                 }
             });
         } else {
-            self.chips.update(|chips| {
-                if let Some(chip) = row.checked_sub(1).and_then(|i| chips.get_mut(i)) {
-                    chip.restore = restore;
-                }
-            });
+            self.update_chip(row, |chip| chip.restore = restore);
         }
     }
 

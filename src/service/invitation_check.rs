@@ -119,7 +119,10 @@ pub fn check(candidates: Vec<Candidate>, context: &Context<'_>) -> (CheckReport,
         let kind = candidate.kind.as_ref().ok().copied();
         let outcome = match judge(&candidate, context, &mut first_row) {
             Ok(invitee) => {
-                invitees.push(invitee);
+                invitees.push(Invitee {
+                    restored,
+                    ..invitee
+                });
                 Outcome::WillInvite
             }
             Err(outcome) => outcome,
@@ -197,7 +200,8 @@ fn judge(
         role,
         modules,
         sub_accounts,
-        restored: candidate.restore && context.former.contains_key(&key),
+        // Set by `check`, which decided whether the former access applies.
+        restored: false,
     })
 }
 
