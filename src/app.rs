@@ -3,8 +3,9 @@
 use crate::components::hydration::HydrationMarker;
 use crate::components::raw_text::EscapeTitles;
 use crate::pages::{
-    accept_invitation::AcceptInvitationRoute, account::AccountRoute, audit_log::AuditLogRoute,
-    billing::BillingRoute, confirm_signup::ConfirmSignUpRoute, contacts::ContactsRoute,
+    accept_invitation::AcceptInvitationRoute, access_requests::AccessRequestsRoute,
+    account::AccountRoute, audit_log::AuditLogRoute, billing::BillingRoute,
+    confirm_signup::ConfirmSignUpRoute, contacts::ContactsRoute,
     forgot_password::ForgotPasswordPage, home::HomePage, invitations::InvitationsRoute,
     login::LoginPage, member::MemberRoute, members::DeactivatedMembersRoute, members::MembersRoute,
     my_organizations::MyOrganizationsRoute, not_found::NotFound, org_home::OrgHomePage,
@@ -79,6 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("members") view={Lazy::<MembersRoute>::new()} />
                     <Route path=path!("members/deactivated") view={Lazy::<DeactivatedMembersRoute>::new()} />
                     <Route path=path!("members/invitations") view={Lazy::<InvitationsRoute>::new()} />
+                    <Route path=path!("members/requests") view={Lazy::<AccessRequestsRoute>::new()} />
                     <Route path=path!("members/:user_id") view={Lazy::<MemberRoute>::new()} />
                     <Route path=path!("contacts") view={Lazy::<ContactsRoute>::new()} />
                     <Route path=path!("billing") view={Lazy::<BillingRoute>::new()} />

@@ -160,6 +160,28 @@ async fn the_members_page_reads_each_thing_once_and_writes_nothing() {
             "[{}] {statements:?}",
             env.backend
         );
+
+        // Members → Access requests: the frame, the waiting requests by index
+        // and the sub-accounts an approval can grant; nothing written.
+        let requests = format!("/o/{slug}/members/requests");
+        let (statements, html) = statements_of(env, &requests, &owner.token).await;
+        assert!(
+            html.contains("No requests are waiting."),
+            "[{}] the empty list is rendered",
+            env.backend
+        );
+        assert!(
+            writes(&statements).is_empty(),
+            "[{}] {statements:?}",
+            env.backend
+        );
+        assert!(
+            statements.len() <= 7,
+            "[{}] {} statements for the access requests page:\n{}",
+            env.backend,
+            statements.len(),
+            statements.join("\n---\n")
+        );
     })
     .await;
 }

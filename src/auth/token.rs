@@ -16,6 +16,11 @@ pub fn generate() -> (String, String) {
     (token, hash)
 }
 
+/// A random number from the operating system (for codes people type).
+pub fn random_u64() -> u64 {
+    OsRng.next_u64()
+}
+
 /// The stored form of a token.
 pub fn hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());

@@ -9,6 +9,7 @@ pub enum MembersTab {
     Active,
     Deactivated,
     Invitations,
+    Requests,
 }
 
 #[component]
@@ -35,6 +36,7 @@ pub fn MembersHead(
             {tab(MembersTab::Active, "Active users", "")}
             {tab(MembersTab::Deactivated, "Deactivated users", "/deactivated")}
             {can_invite.then(|| tab(MembersTab::Invitations, "Pending invitations", "/invitations"))}
+            {can_invite.then(|| tab(MembersTab::Requests, "Access requests", "/requests"))}
         </nav>
     }
 }

@@ -1,6 +1,7 @@
 //! Reusable pieces of UI.
 
 pub mod access_end;
+pub mod access_fields;
 pub mod auth_frame;
 pub mod confirm;
 pub mod download;

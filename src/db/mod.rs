@@ -3,6 +3,7 @@
 //! between the two where it can be (`$1` placeholders everywhere).
 
 pub mod access_ends;
+pub mod access_requests;
 pub mod account_closing;
 pub mod audit;
 pub mod billing;

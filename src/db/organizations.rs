@@ -430,10 +430,17 @@ pub async fn partner_inactivity(
     db: &Db,
     organization_id: Uuid,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let (days,): (Option<i64>,) = on_db!(db, pool => sqlx::query_as(
-        "SELECT partner_inactivity_days FROM organizations WHERE id = $1",
-    ).bind(organization_id).fetch_one(pool).await)?;
-    Ok(days)
+    Ok(partner_settings(db, organization_id).await?.0)
+}
+
+/// The partner inactivity policy (days) and the partner request code.
+pub async fn partner_settings(
+    db: &Db,
+    organization_id: Uuid,
+) -> Result<(Option<i64>, Option<String>), sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(
+        "SELECT partner_inactivity_days, partner_request_code FROM organizations WHERE id = $1",
+    ).bind(organization_id).fetch_one(pool).await)
 }
 
 /// Sets the partner inactivity policy; the days count from `at` for everyone.

@@ -3,6 +3,7 @@
 //! a decode error naming the column's type and the value, so a bad row fails
 //! the query that read it instead of vanishing from a list.
 
+use crate::domain::access_request::AccessRequestStatus;
 use crate::domain::audit::AuditAction;
 use crate::domain::former_access::Departure;
 use crate::domain::invitation::{Delivery, InvitationStatus};
@@ -68,6 +69,7 @@ text_enum!(InvitationStatus);
 text_enum!(AuditAction);
 text_enum!(Delivery);
 text_enum!(Departure);
+text_enum!(AccessRequestStatus);
 
 stored_as!(MembershipId, Uuid);
 

@@ -50,6 +50,8 @@ pub struct MyOrganizations {
     pub viewer: Viewer,
     pub organizations: Vec<OrganizationSummary>,
     pub invitations: Vec<WaitingInvitation>,
+    /// The person's requests for partner access still waiting for an answer.
+    pub requests: Vec<super::access_request::SentRequest>,
 }
 
 /// An open invitation to the signed-in person's address.

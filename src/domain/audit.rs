@@ -42,10 +42,14 @@ pub enum AuditAction {
     OrganizationDeleted,
     BillingDetailsChanged,
     AuditLogExported,
+    PartnerRequestCodeChanged,
+    AccessRequested,
+    AccessRequestApproved,
+    AccessRequestDeclined,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 36] = [
+    pub const ALL: [AuditAction; 40] = [
         AuditAction::SignedUp,
         AuditAction::SignUpAttempted,
         AuditAction::OrganizationCreated,
@@ -82,6 +86,10 @@ impl AuditAction {
         AuditAction::OrganizationDeleted,
         AuditAction::BillingDetailsChanged,
         AuditAction::AuditLogExported,
+        AuditAction::PartnerRequestCodeChanged,
+        AuditAction::AccessRequested,
+        AuditAction::AccessRequestApproved,
+        AuditAction::AccessRequestDeclined,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -122,6 +130,10 @@ impl AuditAction {
             AuditAction::OrganizationDeleted => "organization.deleted",
             AuditAction::BillingDetailsChanged => "billing.details_changed",
             AuditAction::AuditLogExported => "audit_log.exported",
+            AuditAction::PartnerRequestCodeChanged => "organization.partner_request_code_changed",
+            AuditAction::AccessRequested => "access_request.sent",
+            AuditAction::AccessRequestApproved => "access_request.approved",
+            AuditAction::AccessRequestDeclined => "access_request.declined",
         }
     }
 
@@ -164,6 +176,10 @@ impl AuditAction {
             AuditAction::OrganizationDeleted => "Deleted an organization",
             AuditAction::BillingDetailsChanged => "Changed the billing details",
             AuditAction::AuditLogExported => "Exported the audit log",
+            AuditAction::PartnerRequestCodeChanged => "Created a new partner request code",
+            AuditAction::AccessRequested => "Asked for partner access",
+            AuditAction::AccessRequestApproved => "Approved a request for partner access",
+            AuditAction::AccessRequestDeclined => "Declined a request for partner access",
         }
     }
 
@@ -227,7 +243,7 @@ pub struct AuditEntry {
 }
 
 /// The actions an organization's audit log records, for its filter.
-pub const ORGANIZATION_ACTIONS: [AuditAction; 26] = [
+pub const ORGANIZATION_ACTIONS: [AuditAction; 30] = [
     AuditAction::OrganizationCreated,
     AuditAction::InvitationSent,
     AuditAction::InvitationResent,
@@ -251,6 +267,10 @@ pub const ORGANIZATION_ACTIONS: [AuditAction; 26] = [
     AuditAction::SubAccountRestored,
     AuditAction::InvitationLifetimeChanged,
     AuditAction::PartnerInactivityChanged,
+    AuditAction::PartnerRequestCodeChanged,
+    AuditAction::AccessRequested,
+    AuditAction::AccessRequestApproved,
+    AuditAction::AccessRequestDeclined,
     AuditAction::BillingDetailsChanged,
     AuditAction::AuditLogExported,
     AuditAction::SignedUp,

@@ -1,6 +1,7 @@
 //! Plain types and rules shared by the server and the browser. No I/O, no Leptos.
 
 pub mod access_end;
+pub mod access_request;
 pub mod account;
 pub mod address_list;
 pub mod audit;

@@ -25,6 +25,8 @@ pub enum Action {
     RespondToInvitation,
     /// Close one's own account (with the password).
     CloseAccount,
+    /// Ask an organization for partner access with its request code.
+    RequestAccess,
     // Anyone holding an invitation link (the token is the authority).
     ViewInvitationLink,
     AcceptInvitation,
@@ -36,6 +38,10 @@ pub enum Action {
     ViewInvitations,
     ManageInvitations,
     ManageMembers,
+    /// See the requests for partner access waiting in the organization.
+    ViewAccessRequests,
+    /// Approve (with the access the admin chooses) or decline one.
+    AnswerAccessRequest,
     ViewContacts,
     ViewSettings,
     ManageSettings,
@@ -47,7 +53,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 30] = [
         Action::SignUp,
         Action::LogIn,
         Action::RequestPasswordReset,
@@ -58,6 +64,7 @@ impl Action {
         Action::ChangePassword,
         Action::RespondToInvitation,
         Action::CloseAccount,
+        Action::RequestAccess,
         Action::ViewInvitationLink,
         Action::AcceptInvitation,
         Action::ViewOrganization,
@@ -67,6 +74,8 @@ impl Action {
         Action::ViewInvitations,
         Action::ManageInvitations,
         Action::ManageMembers,
+        Action::ViewAccessRequests,
+        Action::AnswerAccessRequest,
         Action::ViewContacts,
         Action::ViewSettings,
         Action::ManageSettings,
@@ -90,7 +99,8 @@ impl Action {
             | Action::UpdateProfile
             | Action::ChangePassword
             | Action::RespondToInvitation
-            | Action::CloseAccount => Scope::OwnAccount,
+            | Action::CloseAccount
+            | Action::RequestAccess => Scope::OwnAccount,
             _ => Scope::Organization,
         }
     }
@@ -106,7 +116,9 @@ impl Action {
             Action::InviteMembers
             | Action::ViewInvitations
             | Action::ManageInvitations
-            | Action::ManageMembers => needs(Members, Role::Admin),
+            | Action::ManageMembers
+            | Action::ViewAccessRequests
+            | Action::AnswerAccessRequest => needs(Members, Role::Admin),
             Action::ViewContacts => needs(Contacts, Role::User),
             Action::ViewSettings | Action::ManageSettings => needs(Settings, Role::Admin),
             Action::ViewAuditLog => needs(AuditLog, Role::User),

@@ -20,6 +20,9 @@ pub struct OrganizationSettings {
     pub invitation_lifetime_secs: i64,
     /// Partners' access ends after this many days without activity (none: never).
     pub partner_inactivity_days: Option<i64>,
+    /// The code people use to ask for partner access (`ABCDE-FGHJK`); none
+    /// until an admin creates one.
+    pub partner_request_code: Option<String>,
     pub sub_accounts: Vec<SubAccount>,
 }
 

@@ -3,6 +3,7 @@
 //! into the development mailbox.
 
 pub mod access_ends;
+pub mod access_requests;
 pub mod templates;
 pub mod transport;
 pub mod worker;

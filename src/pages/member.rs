@@ -3,12 +3,12 @@
 
 use super::org_layout::ShellResource;
 use crate::components::access_end::{AccessEndCard, ReactivatePartner};
+use crate::components::access_fields::{AccessDraft, AccessFields};
 use crate::components::confirm::ConfirmButton;
 use crate::components::error_panel::LoadError;
-use crate::components::form::{FormAlert, toggle_in};
+use crate::components::form::FormAlert;
 use crate::components::list::Outcome;
 use crate::domain::member::{AccessChange, MemberDetail};
-use crate::domain::module::Module;
 use crate::domain::policy::may_grant_role;
 use crate::domain::role::{MemberStatus, MembershipKind, Role};
 use crate::domain::sub_account::SubAccount;
@@ -214,21 +214,21 @@ fn AccessForm(
     slug: Signal<String>,
     on_saved: Callback<()>,
 ) -> impl IntoView {
-    let role = RwSignal::new(detail.role);
-    let modules = RwSignal::new(detail.granted.clone());
-    let all_subs = RwSignal::new(detail.sub_accounts.is_none());
-    let chosen = RwSignal::new(detail.sub_accounts.clone().unwrap_or_default());
+    let draft = AccessDraft::new(
+        detail.role,
+        detail.granted.clone(),
+        detail.sub_accounts.clone(),
+    );
     let result = RwSignal::new(None::<Result<(), AppError>>);
     let pending = RwSignal::new(false);
     let (id, version) = (detail.user_id, detail.version);
-    let everything = move || matches!(role.get(), Role::Owner | Role::Admin);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         pending.set(true);
         let change = AccessChange {
-            role: role.get_untracked(),
-            modules: modules.with_untracked(|m| m.iter().map(|m| m.as_str().to_string()).collect()),
-            sub_accounts: (!all_subs.get_untracked()).then(|| chosen.get_untracked()),
+            role: draft.role.get_untracked(),
+            modules: draft.module_names(),
+            sub_accounts: draft.sub_accounts(),
             version,
         };
         leptos::task::spawn_local(async move {
@@ -241,60 +241,21 @@ fn AccessForm(
             }
         });
     };
-    let error_for = move |field: &'static str| {
-        move || {
-            result.with(|r| {
-                r.as_ref()
-                    .and_then(|r| r.as_ref().err())
-                    .and_then(|e| e.message_for(field))
-            })
-        }
-    };
-    let form_error = Signal::derive(move || {
-        result.with(|r| {
-            r.as_ref()
-                .and_then(|r| r.as_ref().err())
-                .and_then(AppError::form_message)
-        })
-    });
+    let failure = move || result.with(|r| r.as_ref().and_then(|r| r.as_ref().err()).cloned());
+    let error_for =
+        Callback::new(move |field: &'static str| failure().and_then(|e| e.message_for(field)));
+    let form_error = Signal::derive(move || failure().and_then(|e| e.form_message()));
     let editable_owner = detail.role != Role::Owner || viewer == Role::Owner;
+    let roles = Role::ALL
+        .into_iter()
+        .filter(|r| may_grant_role(viewer, *r) || *r == detail.role)
+        .collect();
     view! {
         <section class="card" aria-labelledby="access-heading">
             <h2 id="access-heading">"Role and permissions"</h2>
             <form on:submit=save aria-label="Role and permissions">
                 <FormAlert message=form_error />
-                <div class="field">
-                    <label for="member-role">"Role"</label>
-                    <select id="member-role" disabled=!editable_owner on:change=move |ev| {
-                        role.set(Role::parse(&event_target_value(&ev)).unwrap_or(Role::User));
-                    }>
-                        {Role::ALL.into_iter().filter(|r| may_grant_role(viewer, *r) || *r == detail.role).map(|r| view! {
-                            <option value=r.as_str() selected=r == detail.role>{r.label()}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <fieldset class="checks">
-                    <legend>"Modules"</legend>
-                    <p class="hint">{move || if everything() { "Owners and admins have every module." } else { "Members, Billing, Audit log and Settings are for admins only." }}</p>
-                    {Module::ALL.into_iter().filter(|m| !m.admin_only()).map(|module| view! {
-                        <label><input type="checkbox" disabled=everything checked=move || modules.with(|m| m.contains(&module))
-                            on:change=move |_| toggle_in(modules, module) />" "{module.label()}</label>
-                    }).collect_view()}
-                    {move || error_for("modules")().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
-                </fieldset>
-                <fieldset class="checks">
-                    <legend>"Sub-accounts"</legend>
-                    <label><input type="radio" name="member-subs" checked=move || all_subs.get() on:change=move |_| all_subs.set(true) />" All sub-accounts"</label>
-                    <label><input type="radio" name="member-subs" checked=move || !all_subs.get() on:change=move |_| all_subs.set(false) />" Only the ones ticked below"</label>
-                    {subs.into_iter().filter(|s| !s.archived).map(|sub| {
-                        let sid = sub.id;
-                        view! {
-                            <label class="indent"><input type="checkbox" disabled=move || all_subs.get()
-                                checked=move || chosen.with(|c| c.contains(&sid)) on:change=move |_| toggle_in(chosen, sid) />" "{sub.name}</label>
-                        }
-                    }).collect_view()}
-                    {move || error_for("sub_accounts")().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
-                </fieldset>
+                <AccessFields draft prefix="member".to_string() roles role_locked=!editable_owner subs error_for />
                 <button type="submit" class="button button-primary" disabled=move || pending.get()>
                     {move || if pending.get() { "Saving…" } else { "Save changes" }}
                 </button>

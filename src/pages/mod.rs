@@ -21,6 +21,7 @@ macro_rules! lazy_page {
 }
 
 pub mod accept_invitation;
+pub mod access_requests;
 pub mod account;
 pub mod audit_log;
 pub mod billing;

@@ -5,12 +5,19 @@
 use crate::components::confirm::ConfirmButton;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{Submit, form_error};
+
+use crate::components::access_fields::ModuleChecks;
+use crate::components::form::FormAlert;
+use crate::domain::access_request::{AccessProposal, MESSAGE_MAX, SentRequest};
 use crate::domain::account::{MyOrganizations, OrganizationSummary, WaitingInvitation};
+use crate::domain::module::Module;
 use crate::domain::role::MemberStatus;
+use crate::domain::role::Role;
 use crate::domain::time::{date, date_time};
+use crate::error::AppError;
 use crate::server::auth::LogOut;
 use crate::server::my_organizations::{
-    AcceptWaitingInvitation, decline_invitation, list_my_organizations,
+    AcceptWaitingInvitation, decline_invitation, list_my_organizations, request_access,
 };
 use crate::server::organization::leave_organization;
 use leptos::prelude::*;
@@ -45,7 +52,9 @@ fn Overview(data: MyOrganizations, notice: RwSignal<Option<String>>) -> impl Int
         viewer,
         organizations,
         invitations,
+        requests,
     } = data;
+    let asking = RwSignal::new(false);
     view! {
         <header class="topbar">
             <a class="brand" href="/">"Consort"</a>
@@ -57,11 +66,17 @@ fn Overview(data: MyOrganizations, notice: RwSignal<Option<String>>) -> impl Int
             </nav>
         </header>
         <main class="page" id="main">
-            <div class="page-head">
+            <div class="page-head page-head-row">
                 <h1>"My organizations"</h1>
+                <button type="button" class="button" aria-expanded=move || asking.get().to_string()
+                    aria-controls="request-access" on:click=move |_| asking.update(|open| *open = !*open)>
+                    "Request access"
+                </button>
             </div>
             {move || notice.get().map(|text| view! { <div class="alert alert-info" role="status">{text}</div> })}
+            {move || asking.get().then(|| view! { <RequestAccess open=asking notice /> })}
             <Invitations invitations notice />
+            <SentRequests requests />
             <Organizations organizations notice />
         </main>
     }
@@ -221,4 +236,124 @@ fn OrganizationItem(o: OrganizationSummary, notice: RwSignal<Option<String>>) ->
             })}
         </li>
     }
+}
+
+/// Asks an organization for partner access with its request code.
+#[component]
+fn RequestAccess(open: RwSignal<bool>, notice: RwSignal<Option<String>>) -> impl IntoView {
+    let organization = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::User);
+    let modules = RwSignal::new(Vec::<Module>::new());
+    let all_sub_accounts = RwSignal::new(false);
+    let message = RwSignal::new(String::new());
+    let result = RwSignal::new(None::<AppError>);
+    let pending = RwSignal::new(false);
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        pending.set(true);
+        let proposal = AccessProposal {
+            organization: organization.get_untracked(),
+            code: code.get_untracked(),
+            role: role.get_untracked(),
+            modules: modules.with_untracked(|m| m.iter().map(|m| m.as_str().to_string()).collect()),
+            all_sub_accounts: all_sub_accounts.get_untracked(),
+            message: message.get_untracked(),
+        };
+        leptos::task::spawn_local(async move {
+            let outcome = request_access(proposal).await;
+            pending.set(false);
+            match outcome {
+                Ok(name) => {
+                    open.set(false);
+                    notice.set(Some(format!(
+                        "Request sent to {name}. Its admins have been told; you will get an email when they answer."
+                    )));
+                }
+                Err(e) => result.set(Some(e)),
+            }
+        });
+    };
+    let error = move |field: &'static str| {
+        move || {
+            result
+                .with(|r| r.as_ref().and_then(|e| e.message_for(field)))
+                .map(|m| view! { <p class="field-error" role="alert">{m}</p> })
+        }
+    };
+    let invalid = move |field: &'static str| {
+        move || result.with(|r| r.as_ref().is_some_and(|e| e.message_for(field).is_some()))
+    };
+    let form_error =
+        Signal::derive(move || result.with(|r| r.as_ref().and_then(AppError::form_message)));
+    let admin = move || role.get() == Role::Admin;
+    view! {
+        <section class="card" id="request-access" aria-labelledby="request-access-heading">
+            <h2 id="request-access-heading">"Request access"</h2>
+            <p class="muted">"Ask an organization to let you work in it as a partner. Its admins give you its partner request code; they see what you ask for and decide."</p>
+            <form on:submit=send aria-label="Request access" novalidate=true>
+                <FormAlert message=form_error />
+                <div class="grid-2">
+                    <div class="field" class:field-invalid=invalid("organization")>
+                        <label for="ra-organization">"Organization's address or name"</label>
+                        <input id="ra-organization" autocomplete="off" placeholder="acme"
+                            on:input=move |ev| organization.set(event_target_value(&ev)) />
+                        {error("organization")}
+                    </div>
+                    <div class="field" class:field-invalid=invalid("code")>
+                        <label for="ra-code">"Partner request code"</label>
+                        <input id="ra-code" autocomplete="off" spellcheck="false" placeholder="ABCDE-FGH23"
+                            on:input=move |ev| code.set(event_target_value(&ev)) />
+                        {error("code")}
+                    </div>
+                </div>
+                <div class="field">
+                    <label for="ra-role">"Role you ask for"</label>
+                    <select id="ra-role" on:change=move |ev| role.set(Role::parse(&event_target_value(&ev)).unwrap_or(Role::User))>
+                        {[Role::User, Role::BillingAdmin, Role::Admin].into_iter().map(|r| view! {
+                            <option value=r.as_str() selected=r == Role::User>{r.label()}</option>
+                        }).collect_view()}
+                    </select>
+                    {error("role")}
+                </div>
+                <ModuleChecks modules everything=Signal::derive(admin)
+                    error=Signal::derive(move || result.with(|r| r.as_ref().and_then(|e| e.message_for("modules")))) />
+                <fieldset class="checks">
+                    <legend>"Sub-accounts"</legend>
+                    <label><input type="radio" name="ra-subs" checked=move || !all_sub_accounts.get() on:change=move |_| all_sub_accounts.set(false) />" Only the ones the admins choose"</label>
+                    <label><input type="radio" name="ra-subs" checked=move || all_sub_accounts.get() on:change=move |_| all_sub_accounts.set(true) />" All sub-accounts"</label>
+                </fieldset>
+                <div class="field" class:field-invalid=invalid("message")>
+                    <label for="ra-message">"Message to the admins (optional)"</label>
+                    <textarea id="ra-message" rows="3" maxlength=MESSAGE_MAX.to_string()
+                        on:input=move |ev| message.set(event_target_value(&ev))></textarea>
+                    {error("message")}
+                </div>
+                <div class="form-actions">
+                    <button type="submit" class="button button-primary" disabled=move || pending.get()>
+                        {move || if pending.get() { "Sending…" } else { "Send request" }}
+                    </button>
+                    <button type="button" class="button" on:click=move |_| open.set(false)>"Cancel"</button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// The person's requests still waiting for an answer.
+#[component]
+fn SentRequests(requests: Vec<SentRequest>) -> impl IntoView {
+    (!requests.is_empty()).then(|| view! {
+        <section class="card" aria-labelledby="sent-requests-heading">
+            <h2 id="sent-requests-heading">"Your requests"</h2>
+            <ul class="plain-list">
+                {requests.into_iter().map(|r| view! {
+                    <li>
+                        <strong>{r.organization}</strong>
+                        {format!(" — {} asked {}; waiting for its admins.", r.role.label(), date_time(r.requested_at))}
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    })
 }

@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::server::organization::delete_organization;
 use crate::server::settings::{
     CreateSubAccount, SetInvitationLifetime, SetPartnerInactivity, load_settings,
-    rename_sub_account, set_sub_account_archived,
+    new_partner_request_code, rename_sub_account, set_sub_account_archived,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -51,7 +51,7 @@ pub fn SettingsPage() -> impl IntoView {
                         view! {
                             <div class="grid-2">
                                 <LifetimeCard slug current=data.invitation_lifetime_secs action=lifetime />
-                                <PartnersCard slug current=data.partner_inactivity_days action=inactivity />
+                                <PartnersCard slug current=data.partner_inactivity_days action=inactivity code=data.partner_request_code />
                                 <SubAccountsCard slug items=data.sub_accounts action=create on_change=Callback::new(move |_| refresh()) />
                             </div>
                             {owner.map(|s| view! { <DeleteOrganizationCard slug name=s.organization.name /> })}
@@ -94,17 +94,20 @@ fn LifetimeCard(
     }
 }
 
-/// Partners: their access may end by itself after days without activity.
+/// Partners: the code people use to ask for partner access, and whether their
+/// access ends by itself after days without activity.
 #[component]
 fn PartnersCard(
     slug: Signal<String>,
     current: Option<i64>,
     action: ServerAction<SetPartnerInactivity>,
+    code: Option<String>,
 ) -> impl IntoView {
     let value = action.value();
     view! {
         <section class="card" aria-labelledby="partners-heading">
             <h2 id="partners-heading">"Partners"</h2>
+            <RequestCode slug code />
             <ActionForm action=action attr:aria-label="Partner inactivity">
                 <FormAlert message=form_error(value) />
                 <Notice when=succeeded(value) text="Saved." />
@@ -123,6 +126,48 @@ fn PartnersCard(
                 <Submit label="Save" busy_label="Saving…" pending=action.pending() />
             </ActionForm>
         </section>
+    }
+}
+
+/// The partner request code: shown to admins, replaced on demand (the old
+/// one stops working at once).
+#[component]
+fn RequestCode(slug: Signal<String>, code: Option<String>) -> impl IntoView {
+    let code = RwSignal::new(code);
+    let error = RwSignal::new(None::<String>);
+    let draw = Callback::new(move |_| {
+        leptos::task::spawn_local(async move {
+            match new_partner_request_code(slug.get_untracked()).await {
+                Ok(new) => {
+                    error.set(None);
+                    code.set(Some(new));
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    });
+    view! {
+        <div class="field request-code">
+            <h3 id="request-code-heading">"Partner request code"</h3>
+            <p class="hint">{move || format!("Someone you give this code to can ask for partner access from My organizations, with your organization's address ({}) or name. You approve or decline in Members → Access requests.", slug.get())}</p>
+            {move || error.get().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
+            {move || match code.get() {
+                Some(current) => view! {
+                    <p><code class="code" aria-labelledby="request-code-heading">{current}</code></p>
+                    <ConfirmButton
+                        label="Create a new code"
+                        name="Create a new partner request code"
+                        question="Create a new code? The current one stops working at once; requests already sent stay."
+                        confirm="Create new code"
+                        on_confirm=draw
+                    />
+                }.into_any(),
+                None => view! {
+                    <p class="muted">"No code yet: nobody can ask for access."</p>
+                    <button type="button" class="button" on:click=move |_| draw.run(())>"Create a code"</button>
+                }.into_any(),
+            }}
+        </div>
     }
 }
 

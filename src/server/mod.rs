@@ -3,6 +3,7 @@
 //! `tests/integration/http_matrix.rs` calls every registered one through the
 //! router as every kind of actor, and fails for one it does not know.
 
+pub mod access_requests;
 pub mod account;
 pub mod account_closing;
 pub mod audit_log;

@@ -1,9 +1,11 @@
 //! My organizations: the person's organizations and the invitations waiting
 //! for their address, accepted or declined right there.
 
+use crate::domain::access_request::AccessProposal;
 use crate::domain::account::MyOrganizations;
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
@@ -21,6 +23,17 @@ pub async fn accept_waiting_invitation(id: Uuid) -> Result<(), AppError> {
         let landing = service::accept_waiting(&req.state, &req.client, req.session, id).await?;
         leptos_axum::redirect(&landing);
         Ok(())
+    })
+    .await
+}
+
+/// Asks an organization for partner access with its request code; returns the
+/// organization's name.
+#[server(endpoint = "request_access", input = Json)]
+pub async fn request_access(proposal: AccessProposal) -> Result<String, AppError> {
+    run(|req| async move {
+        crate::service::access_requests::request(&req.state, &req.client, req.session, proposal)
+            .await
     })
     .await
 }

@@ -30,6 +30,15 @@ pub async fn set_partner_inactivity(slug: String, days: String) -> Result<(), Ap
     .await
 }
 
+/// A new partner request code in place of the old one; returns it.
+#[server(endpoint = "new_partner_request_code")]
+pub async fn new_partner_request_code(slug: String) -> Result<String, AppError> {
+    run(|req| async move {
+        crate::service::access_requests::new_code(&req.state, &req.client, req.session, &slug).await
+    })
+    .await
+}
+
 #[server(endpoint = "create_sub_account")]
 pub async fn create_sub_account(slug: String, name: String) -> Result<Uuid, AppError> {
     run(|req| async move {

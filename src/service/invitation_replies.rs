@@ -8,6 +8,7 @@ use crate::auth::client::Client;
 use crate::auth::session::Session;
 use crate::db::{self, invitations::InvitationRow, users::UserRow};
 use crate::domain::access_end::last_day;
+use crate::domain::access_request::SentRequest;
 use crate::domain::account::{MyOrganizations, OrganizationSummary, Viewer, WaitingInvitation};
 use crate::domain::audit::AuditAction;
 use crate::domain::invitation::LinkProblem;
@@ -18,7 +19,7 @@ use crate::state::AppState;
 use serde_json::json;
 use uuid::Uuid;
 
-/// Everything My organizations shows, in three reads by index.
+/// Everything My organizations shows, in four reads by index.
 pub async fn overview(
     state: &AppState,
     current: Option<Session>,
@@ -43,6 +44,15 @@ pub async fn overview(
             expires_at: row.expires_at.into(),
         })
         .collect();
+    let requests = db::access_requests::sent_by(&state.db, user.id)
+        .await?
+        .into_iter()
+        .map(|row| SentRequest {
+            organization: row.organization_name,
+            role: row.role,
+            requested_at: row.created_at.into(),
+        })
+        .collect();
     Ok(MyOrganizations {
         viewer: Viewer {
             name: user.name,
@@ -51,6 +61,7 @@ pub async fn overview(
         },
         organizations,
         invitations,
+        requests,
     })
 }
 

@@ -6,9 +6,12 @@
 use super::organizations::{MemberContext, member_context};
 use crate::auth::session::Session;
 use crate::db::{self, members::ChangeError};
+use crate::domain::module::{self, Module};
+use crate::domain::policy::OWN_SUB_ACCOUNTS_ONLY;
 use crate::domain::policy::{Action, may_change_member, may_grant_sub_accounts};
 use crate::domain::role::Role;
-use crate::error::AppError;
+use crate::domain::sub_account::{SubAccount, SubAccountIndex};
+use crate::error::{AppError, Checks};
 use crate::state::AppState;
 use uuid::Uuid;
 
@@ -111,4 +114,83 @@ pub async fn other_member(
     let own = grantable_sub_accounts(state, &ctx).await?;
     changeable(state, &row, own.as_deref()).await?;
     Ok((ctx, row))
+}
+
+/// The modules named in `names` that `role` may be given; what is wrong goes to
+/// `checks` under `modules`.
+pub fn checked_modules(checks: &mut Checks, role: Role, names: &[String]) -> Vec<Module> {
+    let granted = checks
+        .take("modules", module::parse_list(&names.join(";")))
+        .unwrap_or_default();
+    if let Some(module) = granted.iter().find(|m| !module::grantable(role, **m)) {
+        checks.add(
+            "modules",
+            format!(
+                "The {} module is for admins only: it cannot be given to the role {}.",
+                module.label(),
+                role.label()
+            ),
+        );
+    }
+    granted
+}
+
+/// Sub-accounts chosen for someone, checked: open sub-accounts of the
+/// organization, within the actor's own.
+pub struct SubAccountChoice {
+    /// `None`: every sub-account (or the choice was refused: see the checks).
+    pub ids: Option<Vec<Uuid>>,
+    /// The sub-accounts the actor may reach (`None`: all of them).
+    pub own: Option<Vec<Uuid>>,
+    /// The organization's sub-accounts, read once when some were chosen.
+    organization: Vec<SubAccount>,
+}
+
+impl SubAccountChoice {
+    /// "All", or the chosen sub-accounts' names, as the audit trail shows them.
+    pub fn names(&self) -> serde_json::Value {
+        match &self.ids {
+            None => serde_json::json!("All"),
+            Some(ids) => serde_json::json!(
+                self.organization
+                    .iter()
+                    .filter(|s| ids.contains(&s.id))
+                    .map(|s| s.name.as_str())
+                    .collect::<Vec<_>>()
+            ),
+        }
+    }
+}
+
+/// Checks `chosen` (`None`: every sub-account) for the actor of `ctx`; what is
+/// wrong goes to `checks` under `sub_accounts`.
+pub async fn checked_sub_accounts(
+    state: &AppState,
+    ctx: &MemberContext,
+    checks: &mut Checks,
+    chosen: Option<&[Uuid]>,
+) -> Result<SubAccountChoice, AppError> {
+    let organization: Vec<SubAccount> = match chosen {
+        None => Vec::new(),
+        Some(_) => db::sub_accounts::list(&state.db, ctx.organization.id)
+            .await?
+            .into_iter()
+            .map(SubAccount::from)
+            .collect(),
+    };
+    let ids = chosen.and_then(|ids| {
+        checks.take(
+            "sub_accounts",
+            SubAccountIndex::new(organization.clone()).resolve_ids(ids),
+        )
+    });
+    let own = grantable_sub_accounts(state, ctx).await?;
+    if !may_grant_sub_accounts(own.as_deref(), chosen) {
+        checks.add("sub_accounts", OWN_SUB_ACCOUNTS_ONLY);
+    }
+    Ok(SubAccountChoice {
+        ids,
+        own,
+        organization,
+    })
 }

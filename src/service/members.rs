@@ -1,9 +1,11 @@
 //! The people of an organization: the Members list, a member's detail, and
 //! changing, deactivating and removing members.
 
-use super::invitation_check::SubAccountIndex;
 pub use super::member_target::{OUTSIDE_YOUR_SUB_ACCOUNTS, grantable_sub_accounts};
-use super::member_target::{TEAM_ELSEWHERE, change_error, changeable, other_member, rule, target};
+use super::member_target::{
+    TEAM_ELSEWHERE, change_error, changeable, checked_modules, checked_sub_accounts, other_member,
+    rule, target,
+};
 use super::organizations::member_context;
 use crate::auth::client::Client;
 use crate::auth::session::Session;
@@ -15,9 +17,8 @@ use crate::domain::member::MembershipId;
 use crate::domain::member::{AccessChange, MemberDetail, MemberQuery, MemberView};
 use crate::domain::module;
 use crate::domain::page::{PAGE_SIZE, Page};
-use crate::domain::policy::{Action, OWN_SUB_ACCOUNTS_ONLY, may_grant_sub_accounts};
+use crate::domain::policy::Action;
 use crate::domain::role::{MemberStatus, MembershipKind};
-use crate::domain::sub_account::SubAccount;
 use crate::error::{AppError, Checks};
 use crate::mail::templates::MemberNotice;
 use crate::state::AppState;
@@ -132,43 +133,10 @@ pub async fn update_access(
     let row = target(state, &ctx, user_id).await?;
     let before = rule(ctx.membership.role, &row, change.role)?;
     let mut checks = Checks::new();
-    let granted = checks
-        .take("modules", module::parse_list(&change.modules.join(";")))
-        .unwrap_or_default();
-    if let Some(module) = granted
-        .iter()
-        .find(|m| !module::grantable(change.role, **m))
-    {
-        checks.add(
-            "modules",
-            format!(
-                "The {} module is for admins only: it cannot be given to the role {}.",
-                module.label(),
-                change.role.label()
-            ),
-        );
-    }
-    // Read once: to check the chosen sub-accounts, then to name them in the trail.
-    let organization_subs: Vec<SubAccount> = match &change.sub_accounts {
-        None => Vec::new(),
-        Some(_) => db::sub_accounts::list(&state.db, ctx.organization.id)
-            .await?
-            .into_iter()
-            .map(SubAccount::from)
-            .collect(),
-    };
-    let sub_accounts = match &change.sub_accounts {
-        None => None,
-        Some(ids) => checks.take(
-            "sub_accounts",
-            SubAccountIndex::new(organization_subs.clone()).resolve_ids(ids),
-        ),
-    };
-    let own = grantable_sub_accounts(state, &ctx).await?;
-    changeable(state, &row, own.as_deref()).await?;
-    if !may_grant_sub_accounts(own.as_deref(), change.sub_accounts.as_deref()) {
-        checks.add("sub_accounts", OWN_SUB_ACCOUNTS_ONLY);
-    }
+    let granted = checked_modules(&mut checks, change.role, &change.modules);
+    let subs =
+        checked_sub_accounts(state, &ctx, &mut checks, change.sub_accounts.as_deref()).await?;
+    changeable(state, &row, subs.own.as_deref()).await?;
     checks.finish()?;
     let modules = module::join_list(&granted);
     let subs_before = if row.all_sub_accounts {
@@ -179,16 +147,6 @@ pub async fn update_access(
     };
     let labels = |list: &[module::Module]| list.iter().map(|m| m.label()).collect::<Vec<_>>();
     let before_modules = &row.modules.0;
-    let subs_after = match &sub_accounts {
-        None => json!("All"),
-        Some(ids) => json!(
-            organization_subs
-                .iter()
-                .filter(|s| ids.contains(&s.id))
-                .map(|s| s.name.as_str())
-                .collect::<Vec<_>>()
-        ),
-    };
     let mut tx = state.db.begin().await?;
     db::members::change(
         &mut tx,
@@ -198,7 +156,7 @@ pub async fn update_access(
         &Change::Access {
             role: change.role,
             modules: &modules,
-            sub_accounts: sub_accounts.as_deref(),
+            sub_accounts: subs.ids.as_deref(),
         },
     )
     .await
@@ -211,7 +169,7 @@ pub async fn update_access(
         json!({
             "role": { "before": before.label(), "after": change.role.label() },
             "modules": { "before": labels(before_modules), "after": labels(&granted) },
-            "sub_accounts": { "before": subs_before, "after": subs_after },
+            "sub_accounts": { "before": subs_before, "after": subs.names() },
         }),
     )
     .await?;

@@ -5,6 +5,7 @@
 
 pub mod acceptance;
 pub mod access_ends;
+pub mod access_requests;
 pub mod account_closing;
 pub mod accounts;
 pub mod audit_log;

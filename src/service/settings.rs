@@ -6,6 +6,7 @@ use crate::auth::client::Client;
 use crate::auth::session::Session;
 use crate::db::{self, sub_accounts::WriteError};
 use crate::domain::access_end::inactivity_choice;
+use crate::domain::access_request::display_code;
 use crate::domain::audit::AuditAction;
 use crate::domain::invitation::{lifetime_label, valid_lifetime};
 use crate::domain::organization::check_sub_account_name;
@@ -29,11 +30,12 @@ pub async fn settings(
         .map(SubAccount::from)
         .filter(|s| own.as_ref().is_none_or(|own| own.contains(&s.id)))
         .collect();
-    let partner_inactivity_days =
-        db::organizations::partner_inactivity(&state.db, ctx.organization.id).await?;
+    let (partner_inactivity_days, code) =
+        db::organizations::partner_settings(&state.db, ctx.organization.id).await?;
     Ok(OrganizationSettings {
         invitation_lifetime_secs: ctx.organization.invitation_lifetime_secs,
         partner_inactivity_days,
+        partner_request_code: code.as_deref().map(display_code),
         sub_accounts,
     })
 }

@@ -33,13 +33,16 @@ use crate::common::{
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use consort::auth::session::Session;
+use consort::domain::access_request::{AccessGrant, AccessProposal};
 use consort::domain::audit::{AuditAction, AuditQuery};
 use consort::domain::invitation::{DraftRow, InvitationQuery, InviteSource, LIFETIME_CHOICES};
 use consort::domain::member::{AccessChange, MemberQuery, MemberSort};
 use consort::domain::module::{self, Module};
 use consort::domain::policy::{Action, Actor, Denied, MembershipFacts, Target, allowed};
 use consort::domain::role::{MemberStatus, MembershipKind, Role};
-use consort::service::{acceptance, accounts, billing, invitations, members, passwords, settings};
+use consort::service::{
+    acceptance, access_requests, accounts, billing, invitations, members, passwords, settings,
+};
 use consort::web::router::router;
 use http::{HeaderMap, Request, StatusCode, header};
 use serde_json::{Value, json};
@@ -70,6 +73,8 @@ const ENDPOINTS: &[(&str, Action)] = {
         ("/api/recent_activity", ViewAccount),
         ("/api/current_landing", ViewAccount),
         ("/api/my_organizations", ViewAccount),
+        // Partner access asked of Initech with its request code.
+        ("/api/request_access", RequestAccess),
         // Invitations to the person's own address (from Initech, a third organization).
         ("/api/decline_invitation", RespondToInvitation),
         ("/api/accept_waiting_invitation", RespondToInvitation),
@@ -84,6 +89,7 @@ const ENDPOINTS: &[(&str, Action)] = {
         ("/api/organization_settings", ViewSettings),
         ("/api/set_invitation_lifetime", ManageSettings),
         ("/api/set_partner_inactivity", ManageSettings),
+        ("/api/new_partner_request_code", ManageSettings),
         ("/api/create_sub_account", ManageSettings),
         ("/api/rename_sub_account", ManageSettings),
         ("/api/set_sub_account_archived", ManageSettings),
@@ -95,6 +101,9 @@ const ENDPOINTS: &[(&str, Action)] = {
         ("/api/set_access_end", ManageMembers),
         ("/api/extend_access", ManageMembers),
         ("/api/remove_member", ManageMembers),
+        ("/api/list_access_requests", ViewAccessRequests),
+        ("/api/approve_access_request", AnswerAccessRequest),
+        ("/api/decline_access_request", AnswerAccessRequest),
         ("/api/transfer_ownership", TransferOwnership),
         ("/api/list_contacts", ViewContacts),
         ("/api/list_audit_events", ViewAuditLog),
@@ -120,6 +129,7 @@ const PAGES: &[(&str, Action)] = {
         ("/members", ViewMembers),
         ("/members/deactivated", ViewMembers),
         ("/members/invitations", ViewInvitations),
+        ("/members/requests", ViewAccessRequests),
         ("/members/{user_id}", ManageMembers),
         ("/contacts", ViewContacts),
         ("/billing", ViewBilling),
@@ -143,6 +153,8 @@ const BY_ID: &[&str] = &[
     "/api/set_access_end",
     "/api/extend_access",
     "/api/remove_member",
+    "/api/approve_access_request",
+    "/api/decline_access_request",
     "/api/transfer_ownership",
 ];
 
@@ -295,6 +307,8 @@ struct Fixture {
     /// Initech, whose owner invites the actors to it as partners (the
     /// invitations they accept or decline from My organizations).
     initech: (String, Session),
+    /// Initech's partner request code.
+    initech_code: String,
     /// A sub-account.
     north: Uuid,
     /// For unique addresses and names.
@@ -376,6 +390,7 @@ impl Fixture {
                 | Action::ChangePassword
                 | Action::RespondToInvitation
                 | Action::CloseAccount
+                | Action::RequestAccess
         ) {
             Target::Account(own)
         } else {
@@ -705,6 +720,10 @@ async fn fixture(env: &TestEnv) -> Fixture {
         .sign_up("Ian Initech", "ian@initech.test", "Initech")
         .await;
     let initech = (slug_of(&initech), initech.session);
+    let initech_code =
+        access_requests::new_code(&env.state, &env.client(), Some(initech.1), &initech.0)
+            .await
+            .unwrap();
     let tina = join(env, by, &slug, TINA, team(Role::User)).await;
     let rex = join(
         env,
@@ -791,6 +810,7 @@ async fn fixture(env: &TestEnv) -> Fixture {
         ivy,
         ivy_token,
         initech,
+        initech_code,
         north,
         serial: 0,
         signup_tokens: HashMap::new(),
@@ -823,6 +843,46 @@ async fn fixture(env: &TestEnv) -> Fixture {
 }
 
 // ---- Arguments -------------------------------------------------------------
+
+/// A fresh request for partner access to Acme, from a new person, with Acme's
+/// current request code (made by Cora when there is none).
+async fn access_request(env: &TestEnv, fx: &mut Fixture) -> Uuid {
+    let n = fx.next();
+    let email = format!("rhea{n}@studio.test");
+    let rhea = env
+        .sign_up(
+            &format!("Rhea Requester {n}"),
+            &email,
+            &format!("Studio {n}"),
+        )
+        .await;
+    let cora = Some(fx.cora.session);
+    let shown = settings::settings(&env.state, cora, &fx.slug)
+        .await
+        .unwrap();
+    let code = match shown.partner_request_code {
+        Some(code) => code,
+        None => access_requests::new_code(&env.state, &env.client(), cora, &fx.slug)
+            .await
+            .unwrap(),
+    };
+    let proposal = AccessProposal {
+        organization: fx.slug.clone(),
+        code,
+        ..Default::default()
+    };
+    access_requests::request(&env.state, &env.client(), Some(rhea.session), proposal)
+        .await
+        .unwrap();
+    access_requests::pending(&env.state, cora, &fx.slug)
+        .await
+        .unwrap()
+        .requests
+        .into_iter()
+        .find(|r| r.email == email)
+        .expect("the request waits")
+        .id
+}
 
 /// Well-formed arguments for `path` as `kind`, pointing at real objects; makes
 /// the objects a call uses up (an invitation to cancel, a member to remove).
@@ -886,6 +946,30 @@ async fn arguments(env: &TestEnv, fx: &mut Fixture, path: &str, kind: Kind) -> P
                 None => consort::db::new_id(),
             };
             form([("id", id.to_string())])
+        }
+        "/api/request_access" => {
+            let proposal = AccessProposal {
+                organization: fx.initech.0.clone(),
+                code: fx.initech_code.clone(),
+                all_sub_accounts: true,
+                ..Default::default()
+            };
+            Payload::Json(json!({ "proposal": proposal }))
+        }
+        "/api/new_partner_request_code" | "/api/list_access_requests" => form([("slug", slug)]),
+        "/api/approve_access_request" => {
+            let id = access_request(env, fx).await;
+            let grant = AccessGrant {
+                role: Role::User,
+                modules: vec![Module::Contacts.as_str().into()],
+                sub_accounts: None,
+                access_until: String::new(),
+            };
+            Payload::Json(json!({ "slug": slug, "id": id, "grant": grant }))
+        }
+        "/api/decline_access_request" => {
+            let id = access_request(env, fx).await;
+            form([("slug", slug), ("id", id.to_string())])
         }
         "/api/update_profile" => form([("name", own_name)]),
         "/api/change_password" => {

@@ -5,6 +5,7 @@
 mod common;
 
 mod access_ends;
+mod access_requests;
 mod accounts;
 mod audit_log;
 mod billing;

@@ -97,7 +97,8 @@ fn expected(action: Action) -> [Result<(), Denied>; ACTORS] {
         | Action::UpdateProfile
         | Action::ChangePassword
         | Action::RespondToInvitation
-        | Action::CloseAccount => {
+        | Action::CloseAccount
+        | Action::RequestAccess => {
             let mut all = [y; ACTORS];
             all[ACTORS - 1] = Err(NotSignedIn);
             all
@@ -111,7 +112,9 @@ fn expected(action: Action) -> [Result<(), Denied>; ACTORS] {
         Action::InviteMembers
         | Action::ViewInvitations
         | Action::ManageInvitations
-        | Action::ManageMembers => {
+        | Action::ManageMembers
+        | Action::ViewAccessRequests
+        | Action::AnswerAccessRequest => {
             let no = m(Module::Members);
             inside([y, y, f, no, no, no, no])
         }
@@ -146,7 +149,8 @@ fn natural_target(action: Action) -> Target {
         | Action::UpdateProfile
         | Action::ChangePassword
         | Action::RespondToInvitation
-        | Action::CloseAccount => Target::Account(ME),
+        | Action::CloseAccount
+        | Action::RequestAccess => Target::Account(ME),
         _ => Target::Organization(ORG),
     }
 }
