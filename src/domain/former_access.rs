@@ -67,8 +67,10 @@ impl FormerAccess {
         let modules = if self.modules.is_empty() {
             "no modules".to_string()
         } else {
-            let labels: Vec<&str> = self.modules.iter().map(|m| m.label()).collect();
-            format!("modules: {}", labels.join(", "))
+            format!(
+                "modules: {}",
+                super::module::labels(&self.modules).join(", ")
+            )
         };
         let subs = match &self.sub_accounts {
             None => "all sub-accounts".to_string(),

@@ -122,6 +122,11 @@ impl FromIterator<Module> for ModuleSet {
     }
 }
 
+/// Modules as people read them ("Contacts"), in order: audit details and summaries.
+pub fn labels(modules: &[Module]) -> Vec<&'static str> {
+    modules.iter().map(|m| m.label()).collect()
+}
+
 /// Modules as stored: names separated by `;` (what [`parse_list`] reads).
 pub fn join_list(modules: &[Module]) -> String {
     modules

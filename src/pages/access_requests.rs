@@ -8,6 +8,7 @@ use crate::components::error_panel::LoadError;
 use crate::components::form::FormAlert;
 use crate::components::member_tabs::{MembersHead, MembersTab};
 use crate::domain::access_request::{AccessGrant, AccessRequestView};
+use crate::domain::module;
 use crate::domain::policy::may_grant_role;
 use crate::domain::role::Role;
 use crate::domain::sub_account::SubAccount;
@@ -135,15 +136,7 @@ fn RequestCard(
         if request.modules.is_empty() {
             String::new()
         } else {
-            format!(
-                " with {}",
-                request
-                    .modules
-                    .iter()
-                    .map(|m| m.label())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+            format!(" with {}", module::labels(&request.modules).join(", "))
         },
         if request.all_sub_accounts {
             "all sub-accounts"

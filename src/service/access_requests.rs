@@ -19,7 +19,7 @@ use crate::domain::access_request::{
     check_message, check_role, code_from, display_code, normalize_code,
 };
 use crate::domain::audit::AuditAction;
-use crate::domain::module::{self, Module};
+use crate::domain::module;
 use crate::domain::policy::{Action, may_grant_role};
 use crate::domain::role::MemberStatus;
 use crate::domain::sub_account::SubAccount;
@@ -150,7 +150,7 @@ pub async fn request(
         owner.id,
         user_id,
         AuditAction::AccessRequested,
-        json!({ "request_id": id, "role": role.label(), "modules": labels(&modules),
+        json!({ "request_id": id, "role": role.label(), "modules": module::labels(&modules),
                 "sub_accounts": if proposal.all_sub_accounts { "All" } else { "Chosen by the admin" } }),
     )
     .await?;
@@ -258,7 +258,7 @@ pub async fn approve(
         json!({
             "request_id": row.id,
             "role": { "before": row.role.label(), "after": grant.role.label() },
-            "modules": { "before": labels(&row.modules.0), "after": labels(&modules) },
+            "modules": { "before": module::labels(&row.modules.0), "after": module::labels(&modules) },
             "sub_accounts": subs.names(),
             "access_until": ends.map(|end| crate::domain::time::date(last_day(end))),
         }),
@@ -374,8 +374,4 @@ async fn record(
     )
     .await?;
     Ok(())
-}
-
-fn labels(list: &[Module]) -> Vec<&'static str> {
-    list.iter().map(|m| m.label()).collect()
 }

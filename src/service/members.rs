@@ -145,7 +145,6 @@ pub async fn update_access(
         let mut names = db::members::sub_account_names(&state.db, &[row.id]).await?;
         json!(names.remove(&row.id).unwrap_or_default())
     };
-    let labels = |list: &[module::Module]| list.iter().map(|m| m.label()).collect::<Vec<_>>();
     let before_modules = &row.modules.0;
     let mut tx = state.db.begin().await?;
     db::members::change(
@@ -168,7 +167,7 @@ pub async fn update_access(
         Some(user_id),
         json!({
             "role": { "before": before.label(), "after": change.role.label() },
-            "modules": { "before": labels(before_modules), "after": labels(&granted) },
+            "modules": { "before": module::labels(before_modules), "after": module::labels(&granted) },
             "sub_accounts": { "before": subs_before, "after": subs.names() },
         }),
     )
