@@ -9,8 +9,8 @@ use crate::pages::{
     forgot_password::ForgotPasswordPage, home::HomePage, invitations::InvitationsRoute,
     login::LoginPage, member::MemberRoute, members::DeactivatedMembersRoute, members::MembersRoute,
     my_organizations::MyOrganizationsRoute, not_found::NotFound, org_home::OrgHomePage,
-    org_layout::OrgLayout, reset_password::ResetPasswordPage, settings::SettingsRoute,
-    signup::SignUpPage,
+    org_layout::OrgLayout, partners::PartnersRoute, partnership_timeline::PartnershipTimelineRoute,
+    reset_password::ResetPasswordPage, settings::SettingsRoute, signup::SignUpPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
@@ -83,6 +83,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("members/requests") view={Lazy::<AccessRequestsRoute>::new()} />
                     <Route path=path!("members/:user_id") view={Lazy::<MemberRoute>::new()} />
                     <Route path=path!("contacts") view={Lazy::<ContactsRoute>::new()} />
+                    <Route path=path!("partners") view={Lazy::<PartnersRoute>::new()} />
+                    <Route path=path!("partners/timeline") view={Lazy::<PartnershipTimelineRoute>::new()} />
                     <Route path=path!("billing") view={Lazy::<BillingRoute>::new()} />
                     <Route path=path!("audit-log") view={Lazy::<AuditLogRoute>::new()} />
                     <Route path=path!("settings") view={Lazy::<SettingsRoute>::new()} />

@@ -11,8 +11,9 @@ use leptos_router::hooks::use_location;
 
 /// The modules with a page, in navigation order, and their paths. The
 /// navigation shows only those the viewer holds (the server refuses the rest).
-const NAV: [(Module, &str); 5] = [
+const NAV: [(Module, &str); 6] = [
     (Module::Members, "members"),
+    (Module::Partners, "partners"),
     (Module::Contacts, "contacts"),
     (Module::Billing, "billing"),
     (Module::AuditLog, "audit-log"),
@@ -32,6 +33,7 @@ pub fn OrgHeader(shell: OrganizationShell) -> impl IntoView {
     let pathname = use_location().pathname;
     let overview = home.clone();
     let modules = organization.your_modules.clone();
+    let waiting = organization.partnerships_waiting;
     let slug = organization.slug.clone();
     let initials: String = viewer
         .name
@@ -57,7 +59,11 @@ pub fn OrgHeader(shell: OrganizationShell) -> impl IntoView {
                             let here = pathname.get();
                             (here == prefix || here.starts_with(&format!("{prefix}/"))).then_some("page")
                         };
-                        view! { <a href=href aria-current=current>{module.label()}</a> }
+                        // Requests waiting for an answer, on the Partners item.
+                        let waiting = (module == Module::Partners && waiting > 0).then(|| view! {
+                            " "<span class="nav-count">{waiting}<span class="visually-hidden">" waiting"</span></span>
+                        });
+                        view! { <a href=href aria-current=current>{module.label()}{waiting}</a> }
                     })
                     .collect_view()}
             </nav>

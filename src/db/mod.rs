@@ -13,6 +13,7 @@ pub mod limits;
 pub mod members;
 pub mod organizations;
 pub mod outbox;
+pub mod partnerships;
 pub mod resets;
 pub mod seats;
 pub mod sessions;
@@ -155,8 +156,11 @@ async fn open_sqlite(url: &str, path: &str) -> Result<SqlitePool, ConnectError> 
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(Duration::from_secs(10))
         .foreign_keys(true);
+    // No ping before each statement (sqlx's default): a file cannot go away
+    // under an open connection.
     SqlitePoolOptions::new()
         .max_connections(8)
+        .test_before_acquire(false)
         .connect_with(options)
         .await
         .map_err(|source| ConnectError::Open {
@@ -170,8 +174,11 @@ async fn open_postgres(url: &str) -> Result<PgPool, ConnectError> {
         url: redact(url),
         source,
     })?;
+    // No ping round trip before each statement (sqlx's default): a connection
+    // the server dropped fails its next statement, and the pool replaces it.
     PgPoolOptions::new()
         .max_connections(16)
+        .test_before_acquire(false)
         .acquire_timeout(Duration::from_secs(5))
         .connect_with(options)
         .await

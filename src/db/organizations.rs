@@ -362,6 +362,26 @@ pub async fn member_counts(db: &Db, organization_id: Uuid) -> Result<MemberCount
     Ok(counts.unwrap_or_default())
 }
 
+/// What an organization's frame shows: its member counts (one row kept by
+/// triggers, migration 0006) and the partnership requests waiting for its
+/// answer (a range of the partial index on received requests), in one statement.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct FrameCounts {
+    #[sqlx(flatten)]
+    pub members: MemberCounts,
+    pub partnerships_waiting: i64,
+}
+
+pub async fn frame_counts(db: &Db, organization_id: Uuid) -> Result<FrameCounts, sqlx::Error> {
+    let counts: Option<FrameCounts> = on_db!(db, pool => sqlx::query_as(
+        "SELECT team_active, team_deactivated, partner_active, partner_deactivated,
+                (SELECT COUNT(*) FROM partnerships
+                 WHERE recipient_id = $1 AND status = 'pending' AND ended_at IS NULL) AS partnerships_waiting
+         FROM member_counts WHERE organization_id = $1",
+    ).bind(organization_id).fetch_optional(pool).await)?;
+    Ok(counts.unwrap_or_default())
+}
+
 /// The address keys of everyone with a membership in the organization.
 pub async fn member_email_keys(
     db: &Db,

@@ -9,6 +9,7 @@ use crate::domain::former_access::Departure;
 use crate::domain::invitation::{Delivery, InvitationStatus};
 use crate::domain::member::MembershipId;
 use crate::domain::module::{self, Module};
+use crate::domain::partnership::{PartnershipEvent, PartnershipStatus, Side};
 use crate::domain::role::{MemberStatus, MembershipKind, Role};
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
@@ -70,6 +71,9 @@ text_enum!(AuditAction);
 text_enum!(Delivery);
 text_enum!(Departure);
 text_enum!(AccessRequestStatus);
+text_enum!(PartnershipStatus);
+text_enum!(Side);
+text_enum!(PartnershipEvent);
 
 stored_as!(MembershipId, Uuid);
 

@@ -79,6 +79,8 @@ pub struct OrganizationOverview {
     pub your_modules: Vec<Module>,
     pub team_members: i64,
     pub partners: i64,
+    /// Partnership requests from other organizations waiting for an answer.
+    pub partnerships_waiting: i64,
     pub invitation_lifetime_secs: i64,
 }
 

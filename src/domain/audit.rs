@@ -46,10 +46,15 @@ pub enum AuditAction {
     AccessRequested,
     AccessRequestApproved,
     AccessRequestDeclined,
+    PartnershipRequested,
+    PartnershipAccepted,
+    PartnershipRejected,
+    PartnershipDeleted,
+    PartnershipTimelineExported,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 40] = [
+    pub const ALL: [AuditAction; 45] = [
         AuditAction::SignedUp,
         AuditAction::SignUpAttempted,
         AuditAction::OrganizationCreated,
@@ -90,6 +95,11 @@ impl AuditAction {
         AuditAction::AccessRequested,
         AuditAction::AccessRequestApproved,
         AuditAction::AccessRequestDeclined,
+        AuditAction::PartnershipRequested,
+        AuditAction::PartnershipAccepted,
+        AuditAction::PartnershipRejected,
+        AuditAction::PartnershipDeleted,
+        AuditAction::PartnershipTimelineExported,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -134,6 +144,11 @@ impl AuditAction {
             AuditAction::AccessRequested => "access_request.sent",
             AuditAction::AccessRequestApproved => "access_request.approved",
             AuditAction::AccessRequestDeclined => "access_request.declined",
+            AuditAction::PartnershipRequested => "partnership.requested",
+            AuditAction::PartnershipAccepted => "partnership.accepted",
+            AuditAction::PartnershipRejected => "partnership.rejected",
+            AuditAction::PartnershipDeleted => "partnership.deleted",
+            AuditAction::PartnershipTimelineExported => "partnership.timeline_exported",
         }
     }
 
@@ -180,6 +195,11 @@ impl AuditAction {
             AuditAction::AccessRequested => "Asked for partner access",
             AuditAction::AccessRequestApproved => "Approved a request for partner access",
             AuditAction::AccessRequestDeclined => "Declined a request for partner access",
+            AuditAction::PartnershipRequested => "Asked an organization to partner",
+            AuditAction::PartnershipAccepted => "Accepted a partner organization",
+            AuditAction::PartnershipRejected => "Rejected a partnership request",
+            AuditAction::PartnershipDeleted => "Deleted a partner organization relationship",
+            AuditAction::PartnershipTimelineExported => "Exported the partnership timeline",
         }
     }
 

@@ -15,6 +15,7 @@ pub mod member;
 pub mod module;
 pub mod organization;
 pub mod page;
+pub mod partnership;
 pub mod password;
 pub mod policy;
 pub mod role;

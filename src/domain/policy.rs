@@ -43,6 +43,12 @@ pub enum Action {
     /// Approve (with the access the admin chooses) or decline one.
     AnswerAccessRequest,
     ViewContacts,
+    /// See the organization's partner organizations and requests.
+    ViewPartnerships,
+    /// Send, accept, reject and delete partnerships with other organizations.
+    ManagePartnerships,
+    /// Read (and export) the history of the organization's partnerships.
+    ViewPartnershipTimeline,
     ViewSettings,
     ManageSettings,
     ViewAuditLog,
@@ -53,7 +59,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 33] = [
         Action::SignUp,
         Action::LogIn,
         Action::RequestPasswordReset,
@@ -77,6 +83,9 @@ impl Action {
         Action::ViewAccessRequests,
         Action::AnswerAccessRequest,
         Action::ViewContacts,
+        Action::ViewPartnerships,
+        Action::ManagePartnerships,
+        Action::ViewPartnershipTimeline,
         Action::ViewSettings,
         Action::ManageSettings,
         Action::ViewAuditLog,
@@ -120,6 +129,10 @@ impl Action {
             | Action::ViewAccessRequests
             | Action::AnswerAccessRequest => needs(Members, Role::Admin),
             Action::ViewContacts => needs(Contacts, Role::User),
+            Action::ViewPartnerships => needs(Partners, Role::User),
+            Action::ManagePartnerships | Action::ViewPartnershipTimeline => {
+                needs(Partners, Role::BillingAdmin)
+            }
             Action::ViewSettings | Action::ManageSettings => needs(Settings, Role::Admin),
             Action::ViewAuditLog => needs(AuditLog, Role::User),
             Action::ViewBilling | Action::ManageBilling => needs(Billing, Role::User),

@@ -4,6 +4,7 @@
 
 pub mod access_ends;
 pub mod access_requests;
+pub mod partnerships;
 pub mod templates;
 pub mod transport;
 pub mod worker;

@@ -37,6 +37,8 @@ pub mod my_organizations;
 pub mod not_found;
 pub mod org_home;
 pub mod org_layout;
+pub mod partners;
+pub mod partnership_timeline;
 pub mod preloads;
 pub mod reset_password;
 pub mod settings;

@@ -107,6 +107,10 @@ fn PartnersCard(
     view! {
         <section class="card" aria-labelledby="partners-heading">
             <h2 id="partners-heading">"Partners"</h2>
+            <p>
+                <a href=move || format!("/o/{}/partners", slug.get())>"Partner organizations"</a>
+                " — ask another organization to partner, and answer its requests, under Partners."
+            </p>
             <RequestCode slug code />
             <ActionForm action=action attr:aria-label="Partner inactivity">
                 <FormAlert message=form_error(value) />

@@ -14,6 +14,7 @@ pub mod invitations;
 pub mod members;
 pub mod my_organizations;
 pub mod organization;
+pub mod partnerships;
 pub mod settings;
 
 #[cfg(feature = "ssr")]

@@ -250,6 +250,9 @@ pub async fn confirm_sign_up(
         },
     )
     .await?;
+    // Requests other organizations sent to this address before it had an
+    // organization wait here now (their senders still see the address only).
+    db::partnerships::claim_waiting(&mut tx, &row.email_key, created.organization_id).await?;
     let landing = format!("/o/{}", created.slug);
     let welcome = templates::welcome(&row.name, &row.organization_name, &state.link(&landing));
     state.mailer.queue_in(&mut tx, &row.email, &welcome).await?;

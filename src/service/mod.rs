@@ -20,6 +20,7 @@ pub mod members;
 pub mod organizations;
 pub mod ownership;
 pub mod partner_access;
+pub mod partnerships;
 pub mod passwords;
 pub mod settings;
 

@@ -158,7 +158,7 @@ pub async fn shell(
     let user = db::users::find(&state.db, user_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    let counts = db::organizations::member_counts(&state.db, org.id).await?;
+    let counts = db::organizations::frame_counts(&state.db, org.id).await?;
     let organizations = db::organizations::for_user(&state.db, user_id)
         .await?
         .into_iter()
@@ -177,8 +177,9 @@ pub async fn shell(
             your_role: membership.role,
             your_kind: membership.kind,
             your_modules: membership.modules.to_vec(),
-            team_members: counts.team_active,
-            partners: counts.partner_active,
+            team_members: counts.members.team_active,
+            partners: counts.members.partner_active,
+            partnerships_waiting: counts.partnerships_waiting,
             invitation_lifetime_secs: org.invitation_lifetime_secs,
         },
         organizations,

@@ -196,6 +196,8 @@ pub async fn delete(
         })
         .collect();
     let mut tx = state.db.begin().await?;
+    // Its partner organizations see the relationships end (timeline, email).
+    super::partnerships::end_all(&mut tx, state, &ctx, &actor).await?;
     if !db::organizations::delete(&mut tx, ctx.organization.id).await? {
         return Err(AppError::NotFound(
             "This organization has been deleted already.".into(),

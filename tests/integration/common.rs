@@ -150,7 +150,7 @@ impl TestEnv {
         panic!("[{}] fewer than {n} {action:?} events", self.backend)
     }
 
-    async fn finish(self) {
+    pub async fn finish(self) {
         self.state.db.close().await;
         if let Cleanup::Postgres {
             server_url,

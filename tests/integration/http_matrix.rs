@@ -38,10 +38,12 @@ use consort::domain::audit::{AuditAction, AuditQuery};
 use consort::domain::invitation::{DraftRow, InvitationQuery, InviteSource, LIFETIME_CHOICES};
 use consort::domain::member::{AccessChange, MemberQuery, MemberSort};
 use consort::domain::module::{self, Module};
+use consort::domain::partnership::ListPages;
 use consort::domain::policy::{Action, Actor, Denied, MembershipFacts, Target, allowed};
 use consort::domain::role::{MemberStatus, MembershipKind, Role};
 use consort::service::{
-    acceptance, access_requests, accounts, billing, invitations, members, passwords, settings,
+    acceptance, access_requests, accounts, billing, invitations, members, partnerships, passwords,
+    settings,
 };
 use consort::web::router::router;
 use http::{HeaderMap, Request, StatusCode, header};
@@ -105,6 +107,11 @@ const ENDPOINTS: &[(&str, Action)] = {
         ("/api/approve_access_request", AnswerAccessRequest),
         ("/api/decline_access_request", AnswerAccessRequest),
         ("/api/transfer_ownership", TransferOwnership),
+        ("/api/list_partnerships", ViewPartnerships),
+        ("/api/send_partnership_request", ManagePartnerships),
+        ("/api/answer_partnership", ManagePartnerships),
+        ("/api/partnership_timeline", ViewPartnershipTimeline),
+        ("/api/export_partnership_timeline", ViewPartnershipTimeline),
         ("/api/list_contacts", ViewContacts),
         ("/api/list_audit_events", ViewAuditLog),
         ("/api/export_audit_log", ViewAuditLog),
@@ -132,6 +139,8 @@ const PAGES: &[(&str, Action)] = {
         ("/members/requests", ViewAccessRequests),
         ("/members/{user_id}", ManageMembers),
         ("/contacts", ViewContacts),
+        ("/partners", ViewPartnerships),
+        ("/partners/timeline", ViewPartnershipTimeline),
         ("/billing", ViewBilling),
         ("/audit-log", ViewAuditLog),
         ("/settings", ViewSettings),
@@ -155,6 +164,7 @@ const BY_ID: &[&str] = &[
     "/api/remove_member",
     "/api/approve_access_request",
     "/api/decline_access_request",
+    "/api/answer_partnership",
     "/api/transfer_ownership",
 ];
 
@@ -884,6 +894,44 @@ async fn access_request(env: &TestEnv, fx: &mut Fixture) -> Uuid {
         .id
 }
 
+/// A fresh partnership request to Acme (addressed to Cora) from a new
+/// organization: its id and version as Acme's Partners page shows them.
+async fn partnership_request(env: &TestEnv, fx: &mut Fixture) -> (Uuid, i64) {
+    let n = fx.next();
+    let studio = env
+        .sign_up(
+            &format!("Sol Sender {n}"),
+            &format!("sol{n}@studio.test"),
+            &format!("Partner Studio {n}"),
+        )
+        .await;
+    let studio_slug = crate::common::slug_of(&studio);
+    partnerships::send(
+        &env.state,
+        &env.client(),
+        Some(studio.session),
+        &studio_slug,
+        &fx.cora.email,
+    )
+    .await
+    .unwrap();
+    let name = format!("Partner Studio {n}");
+    partnerships::list(
+        &env.state,
+        Some(fx.cora.session),
+        &fx.slug,
+        ListPages::default(),
+    )
+    .await
+    .unwrap()
+    .received
+    .items
+    .into_iter()
+    .find(|r| r.organization.as_deref() == Some(name.as_str()))
+    .map(|r| (r.id, r.version))
+    .expect("the request waits")
+}
+
 /// Well-formed arguments for `path` as `kind`, pointing at real objects; makes
 /// the objects a call uses up (an invitation to cancel, a member to remove).
 async fn arguments(env: &TestEnv, fx: &mut Fixture, path: &str, kind: Kind) -> Payload {
@@ -970,6 +1018,24 @@ async fn arguments(env: &TestEnv, fx: &mut Fixture, path: &str, kind: Kind) -> P
         "/api/decline_access_request" => {
             let id = access_request(env, fx).await;
             form([("slug", slug), ("id", id.to_string())])
+        }
+        "/api/list_partnerships" => {
+            Payload::Json(json!({ "slug": slug, "pages": ListPages::default() }))
+        }
+        "/api/export_partnership_timeline" => form([("slug", slug)]),
+        "/api/partnership_timeline" => form([("slug", slug), ("page", "1".into())]),
+        "/api/send_partnership_request" => form([
+            ("slug", slug),
+            ("email", format!("prospect{}@elsewhere.test", fx.next())),
+        ]),
+        "/api/answer_partnership" => {
+            let (id, version) = partnership_request(env, fx).await;
+            form([
+                ("slug", slug),
+                ("id", id.to_string()),
+                ("version", version.to_string()),
+                ("action", "Accept".into()),
+            ])
         }
         "/api/update_profile" => form([("name", own_name)]),
         "/api/change_password" => {

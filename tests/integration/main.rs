@@ -25,6 +25,8 @@ mod modules;
 mod my_organizations;
 mod ownership;
 mod partners;
+mod partnership_model;
+mod partnerships;
 mod passwords;
 mod policy_matrix;
 mod reinstating;

@@ -120,6 +120,15 @@ fn expected(action: Action) -> [Result<(), Denied>; ACTORS] {
         }
         // The one module role user can be given: with it yes, without it no.
         Action::ViewContacts => inside([y, y, m(Module::Contacts), m(Module::Contacts), y, y, y]),
+        // Partners: billing admins by role, users only when granted, and then to look.
+        Action::ViewPartnerships => {
+            let no = m(Module::Partners);
+            inside([y, y, y, no, no, y, no])
+        }
+        Action::ManagePartnerships | Action::ViewPartnershipTimeline => {
+            let no = m(Module::Partners);
+            inside([y, y, y, no, no, f, no])
+        }
         Action::ViewSettings | Action::ManageSettings => {
             let no = m(Module::Settings);
             inside([y, y, no, no, no, no, no])

@@ -1,0 +1,150 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from './fixtures';
+import type { Page } from '@playwright/test';
+import { confirm, hydrated, mainNav, newPerson, openMail, orgPath, recordPageErrors, signUp } from './helpers';
+
+/** Opens Partners from the organization's navigation, as a person would. */
+async function openPartners(page: Page, org: string): Promise<void> {
+  await page.goto(org);
+  await hydrated(page);
+  await mainNav(page).getByRole('link', { name: /^Partners/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Partners' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Received requests' })).toBeVisible();
+  await hydrated(page);
+}
+
+async function sendRequest(page: Page, email: string): Promise<void> {
+  await page.getByLabel('Email of someone in the other organization').fill(email);
+  await page.getByRole('button', { name: 'Send request' }).click();
+}
+
+/** A row of one of the Partners lists. */
+function row(page: Page, list: string, title: string) {
+  return page.getByRole('region', { name: list }).getByRole('listitem', { name: title });
+}
+
+/** Makes `move` from a row's actions menu, then confirms it. */
+async function fromMenu(page: Page, list: string, title: string, move: string, says: string | RegExp): Promise<void> {
+  const item = row(page, list, title);
+  await item.getByRole('button', { name: `Actions for ${title}` }).click();
+  await item.getByRole('button', { name: `${move} ${title}` }).click();
+  await expect(item.getByRole('group', { name: 'Confirm' })).toContainText(says);
+  await confirm(page, move);
+}
+
+test('two organizations reject, block, delete on both sides, then partner and part', async ({ page, browser, pageErrors }) => {
+  test.slow();
+  const ana = newPerson('ana');
+  await signUp(page, ana);
+  const anaOrg = orgPath(page);
+  const boContext = await browser.newContext();
+  const bo = newPerson('bo');
+  const boPage = await boContext.newPage();
+  recordPageErrors(boPage, pageErrors);
+  await signUp(boPage, bo);
+  const boOrg = orgPath(boPage);
+
+  // Ana asks Bo's organization; her list shows the address she typed, not its name.
+  await openPartners(page, anaOrg);
+  await expect(page.getByText('No partner organizations yet.')).toBeVisible();
+  await sendRequest(page, 'not-an-address');
+  await expect(page.getByText('An email address needs an @ between the name and the domain')).toBeVisible();
+  await sendRequest(page, ana.email);
+  await expect(page.getByRole('alert').filter({ hasText: 'belongs to your own organization' })).toBeVisible();
+  await sendRequest(page, bo.email);
+  await expect(page.getByRole('status').filter({ hasText: 'Request sent.' })).toBeVisible();
+  const sent = row(page, 'Sent requests', bo.email);
+  await expect(sent).toContainText('Sent – awaiting approval');
+  await expect(page.getByRole('region', { name: 'Sent requests' })).not.toContainText(bo.organization);
+
+  // Bo is told by email; the navigation counts the waiting request; he rejects it.
+  await openMail(boPage, bo.email, `${ana.organization} asks to partner with ${bo.organization}`);
+  await boPage.getByRole('article', { name: 'Message' }).getByRole('link', { name: /\/partners$/ }).click();
+  await expect(boPage.getByRole('heading', { level: 1, name: 'Partners' })).toBeVisible();
+  await hydrated(boPage);
+  await expect(mainNav(boPage).getByRole('link', { name: 'Partners 1 waiting' })).toBeVisible();
+  const received = row(boPage, 'Received requests', ana.organization);
+  await expect(received).toContainText(`Sent by ${ana.name} (${ana.email})`);
+  await received.getByRole('button', { name: `Reject and ignore ${ana.organization}` }).click();
+  await expect(received.getByRole('group', { name: 'Confirm' })).toContainText('sees it as Rejected');
+  await confirm(boPage, 'Reject and ignore');
+  await expect(boPage.getByRole('status').filter({ hasText: `You rejected the request from ${ana.organization}.` })).toBeVisible();
+  await expect(row(boPage, 'Rejected', ana.organization)).toContainText('Rejected');
+  await expect(mainNav(boPage).getByRole('link', { name: 'Partners', exact: true })).toBeVisible();
+
+  // Ana is told, sees Bo's organization by name now, and is blocked.
+  await openMail(page, ana.email, `${bo.organization} rejected the partnership request from ${ana.organization}`);
+  await openPartners(page, anaOrg);
+  await expect(row(page, 'Rejected', bo.organization)).toContainText(`Rejected by ${bo.name}`);
+  await sendRequest(page, bo.email);
+  await expect(page.getByText('rejected a partnership with yours')).toBeVisible();
+  // Deleting it on her side alone does not lift the block.
+  await fromMenu(page, 'Rejected', bo.organization, 'Delete', 'keeps seeing it until it deletes it too');
+  await expect(page.getByRole('status').filter({ hasText: `Deleted: ${bo.organization}` })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Rejected' })).toContainText('Nothing rejected.');
+  await sendRequest(page, bo.email);
+  await expect(page.getByText('rejected a partnership with yours')).toBeVisible();
+
+  // Bo deletes it too: now Ana may ask again, and Bo accepts.
+  await boPage.reload();
+  await hydrated(boPage);
+  await fromMenu(boPage, 'Rejected', ana.organization, 'Delete', 'a new request between you is possible once both have');
+  await expect(boPage.getByRole('region', { name: 'Rejected' })).toContainText('Nothing rejected.');
+  await sendRequest(page, bo.email);
+  await expect(page.getByRole('status').filter({ hasText: 'Request sent.' })).toBeVisible();
+  await boPage.reload();
+  await hydrated(boPage);
+  const again = row(boPage, 'Received requests', ana.organization);
+  await again.getByRole('button', { name: `Accept ${ana.organization}` }).click();
+  await expect(again.getByRole('group', { name: 'Confirm' })).toContainText('see each other\'s people in Contacts');
+  await confirm(boPage, 'Accept');
+  await expect(boPage.getByRole('status').filter({ hasText: `${ana.organization} is now a partner organization.` })).toBeVisible();
+  await expect(row(boPage, 'Partner organizations', ana.organization)).toContainText('Partner since');
+
+  await openMail(page, ana.email, `${bo.organization} accepted the partnership with ${ana.organization}`);
+  await openPartners(page, anaOrg);
+  await expect(row(page, 'Partner organizations', bo.organization)).toContainText(`Accepted by ${bo.name}`);
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.help}`), 'accessibility violations on Partners').toEqual([]);
+
+  // Bo ends the partnership from the receiving side: Ana sees it as Rejected.
+  await fromMenu(boPage, 'Partner organizations', ana.organization, 'Delete', 'sees it as Rejected');
+  await expect(boPage.getByRole('region', { name: 'Partner organizations' })).toContainText('No partner organizations yet.');
+  await openMail(page, ana.email, `${bo.organization} deleted the relationship with ${ana.organization}`);
+  await openPartners(page, anaOrg);
+  await expect(row(page, 'Rejected', bo.organization)).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Partner organizations' })).toContainText('No partner organizations yet.');
+  await boContext.close();
+});
+
+test('an address with no organization is invited to create one, where the request waits', async ({ page, browser, pageErrors }) => {
+  test.slow();
+  const ana = newPerson('ana');
+  await signUp(page, ana);
+  const anaOrg = orgPath(page);
+  const cleo = newPerson('cleo');
+
+  await openPartners(page, anaOrg);
+  await sendRequest(page, cleo.email);
+  await expect(page.getByRole('status').filter({ hasText: 'Request sent.' })).toBeVisible();
+  await expect(row(page, 'Sent requests', cleo.email)).toContainText('Sent – awaiting approval');
+
+  // Cleo gets an invitation to create her organization and signs up with that address.
+  const cleoContext = await browser.newContext();
+  const cleoPage = await cleoContext.newPage();
+  recordPageErrors(cleoPage, pageErrors);
+  await openMail(cleoPage, cleo.email, `${ana.organization} would like to partner with your organization on Consort`);
+  await expect(cleoPage.getByRole('article', { name: 'Message' })).toContainText('Create your organization with this email address');
+  await expect(cleoPage.getByRole('article', { name: 'Message' }).getByRole('link', { name: /\/signup$/ })).toBeVisible();
+  await signUp(cleoPage, cleo);
+  const cleoOrg = orgPath(cleoPage);
+  await openPartners(cleoPage, cleoOrg);
+  await expect(row(cleoPage, 'Received requests', ana.organization)).toContainText(ana.name);
+
+  // Until Cleo answers, Ana sees the address only.
+  await page.reload();
+  await hydrated(page);
+  await expect(row(page, 'Sent requests', cleo.email)).toBeVisible();
+  await expect(page.getByRole('main')).not.toContainText(cleo.organization);
+  await cleoContext.close();
+});
