@@ -220,21 +220,18 @@ pub async fn pages_of(
     organization_id: Uuid,
     pages: [(i64, i64); 4],
 ) -> Result<Vec<ListedRow>, sqlx::Error> {
+    // Each list's page is cut by its index range first; only those rows are
+    // joined to the names they show.
     let parts: Vec<String> = Listed::ALL
         .iter()
         .enumerate()
         .map(|(i, which)| {
             format!(
                 "SELECT * FROM (
-                   SELECT CAST({i} AS BIGINT) AS list, p.id, p.requester_id, p.recipient_id, p.recipient_email, p.requested_by,
-                          p.status, p.requester_holds, p.recipient_holds, p.version, p.created_at, p.answered_at,
-                          ro.name AS requester_name, co.name AS recipient_name,
-                          su.name AS sender_name, su.email AS sender_email, au.name AS answerer_name
+                   SELECT CAST({i} AS BIGINT) AS list, p.id, p.requester_id, p.recipient_id, p.recipient_email,
+                          p.requested_by, p.status, p.requester_holds, p.recipient_holds, p.version,
+                          p.created_at, p.answered_at, p.answered_by
                    FROM partnerships p
-                   LEFT JOIN organizations ro ON ro.id = p.requester_id
-                   LEFT JOIN organizations co ON co.id = p.recipient_id
-                   LEFT JOIN users su ON su.id = p.requested_by
-                   LEFT JOIN users au ON au.id = p.answered_by
                    WHERE p.ended_at IS NULL AND {}
                    ORDER BY p.created_at DESC, p.id LIMIT ${} OFFSET ${}) AS l{i}",
                 list_condition(*which),
@@ -243,7 +240,19 @@ pub async fn pages_of(
             )
         })
         .collect();
-    let sql = parts.join(" UNION ALL ");
+    let sql = format!(
+        "SELECT l.list, l.id, l.requester_id, l.recipient_id, l.recipient_email, l.requested_by, l.status,
+                l.requester_holds, l.recipient_holds, l.version, l.created_at, l.answered_at,
+                ro.name AS requester_name, co.name AS recipient_name,
+                su.name AS sender_name, su.email AS sender_email, au.name AS answerer_name
+         FROM ({}) AS l
+         LEFT JOIN organizations ro ON ro.id = l.requester_id
+         LEFT JOIN organizations co ON co.id = l.recipient_id
+         LEFT JOIN users su ON su.id = l.requested_by
+         LEFT JOIN users au ON au.id = l.answered_by
+         ORDER BY l.list, l.created_at DESC, l.id",
+        parts.join(" UNION ALL ")
+    );
     on_db!(db, pool => {
         let mut query = sqlx::query_as(&sql).bind(organization_id);
         for (limit, offset) in pages {
