@@ -335,15 +335,16 @@ pub struct OrganizationRef {
     pub slug: String,
 }
 
-/// The organizations of a relationship that still exist, by primary key.
-pub async fn organizations(
+/// The organization `id`, if it still exists (`None`: it was deleted).
+pub async fn organization(
     tx: &mut Tx,
-    ids: [Option<Uuid>; 2],
-) -> Result<Vec<OrganizationRef>, sqlx::Error> {
-    let [a, b] = ids.map(|id| id.unwrap_or_default());
-    on_tx!(tx, conn => sqlx::query_as(
-        "SELECT id, name, slug FROM organizations WHERE id IN ($1, $2)",
-    ).bind(a).bind(b).fetch_all(&mut *conn).await)
+    id: Option<Uuid>,
+) -> Result<Option<OrganizationRef>, sqlx::Error> {
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    on_tx!(tx, conn => sqlx::query_as("SELECT id, name, slug FROM organizations WHERE id = $1")
+        .bind(id).fetch_optional(&mut *conn).await)
 }
 
 /// The person who sent a request, if their account still exists.

@@ -139,6 +139,12 @@ impl Relationship {
             Side::Recipient => self.recipient_holds,
         }
     }
+
+    /// Whether `side` may read a timeline line that `actor` caused in this
+    /// state: its own lines always, the other side's while it held it.
+    pub fn sees(self, side: Side, actor: Side) -> bool {
+        side == actor || self.holds(side)
+    }
 }
 
 /// A move an organization makes on a relationship it holds.
@@ -641,6 +647,14 @@ mod tests {
             apply(rel(Rejected, true, false), Side::Recipient, Move::Accept),
             Err(Refusal::NotYours)
         );
+    }
+
+    #[test]
+    fn a_side_reads_its_own_lines_and_the_others_while_it_holds_it() {
+        let requester_gone = rel(Rejected, false, true);
+        assert!(requester_gone.sees(Side::Requester, Side::Requester));
+        assert!(!requester_gone.sees(Side::Requester, Side::Recipient));
+        assert!(requester_gone.sees(Side::Recipient, Side::Requester));
     }
 
     #[test]

@@ -306,15 +306,13 @@ pub async fn act(
             actor_user_id: Some(ctx.user_id),
             actor_name: &actor,
             organization: &ctx.organization.name,
-            requester_sees: side == Side::Requester || before.requester_holds,
-            recipient_sees: side == Side::Recipient || before.recipient_holds,
+            requester_sees: before.sees(Side::Requester, side),
+            recipient_sees: before.sees(Side::Recipient, side),
         },
     )
     .await?;
-    let orgs =
-        db::partnerships::organizations(&mut tx, [row.requester_id, row.recipient_id]).await?;
-    let other_id = row.organization(side.other());
-    let other = orgs.iter().find(|o| Some(o.id) == other_id);
+    let other = db::partnerships::organization(&mut tx, row.organization(side.other())).await?;
+    let other = other.as_ref();
     // What the actor's own trail may name: the address while its request waits.
     let named = match (side, before.status, other) {
         (Side::Requester, PartnershipStatus::Pending, _) | (_, _, None) => {
@@ -425,14 +423,13 @@ pub async fn end_all(
                 actor_user_id: Some(ctx.user_id),
                 actor_name: actor,
                 organization: &gone.name,
-                requester_sees: side == Side::Requester || before.requester_holds,
-                recipient_sees: side == Side::Recipient || before.recipient_holds,
+                requester_sees: before.sees(Side::Requester, side),
+                recipient_sees: before.sees(Side::Recipient, side),
             },
         )
         .await?;
-        let orgs =
-            db::partnerships::organizations(tx, [row.organization(side.other()), None]).await?;
-        let Some(other) = orgs.first().filter(|_| other_holds) else {
+        let other = db::partnerships::organization(tx, row.organization(side.other())).await?;
+        let Some(other) = other.filter(|_| other_holds) else {
             continue;
         };
         if before.status == PartnershipStatus::Rejected {
