@@ -107,6 +107,15 @@ test('two organizations reject, block, delete on both sides, then partner and pa
   const results = await new AxeBuilder({ page }).analyze();
   expect(results.violations.map((v) => `${v.id}: ${v.help}`), 'accessibility violations on Partners').toEqual([]);
 
+  // The timeline tells Ana's side what happened, and exports it.
+  await page.getByRole('navigation', { name: 'Partners' }).getByRole('link', { name: 'Timeline' }).click();
+  const timeline = page.getByRole('table', { name: 'Partnership timeline' });
+  await expect(timeline).toContainText(`${bo.organization} (${bo.name}) rejected and ignored`);
+  await expect(timeline).toContainText(`${bo.organization} (${bo.name}) accepted`);
+  await hydrated(page);
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+  expect(file.suggestedFilename()).toBe('partnership-timeline.csv');
+
   // Bo ends the partnership from the receiving side: Ana sees it as Rejected.
   await fromMenu(boPage, 'Partner organizations', ana.organization, 'Delete', 'sees it as Rejected');
   await expect(boPage.getByRole('region', { name: 'Partner organizations' })).toContainText('No partner organizations yet.');
