@@ -207,6 +207,10 @@ async fn the_members_page_reads_each_thing_once_and_writes_nothing() {
             7,
         )
         .await;
+        // Contacts: the frame, the organizations it draws from (with their kept
+        // counts) and the page, cut by index ranges, in one statement each.
+        let contacts = format!("/o/{slug}/contacts");
+        reads_only(env, &contacts, &owner.token, "Team member · Owner", 7).await;
     })
     .await;
 }

@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from './fixtures';
-import type { Page } from '@playwright/test';
-import { confirm, hydrated, mainNav, newPerson, openMail, orgPath, recordPageErrors, signUp } from './helpers';
+import type { Browser, Page } from '@playwright/test';
+import { confirm, hydrated, join, mainNav, newPerson, openMail, orgPath, recordPageErrors, signUp } from './helpers';
 
 /** Opens Partners from the organization's navigation, as a person would. */
 async function openPartners(page: Page, org: string): Promise<void> {
@@ -23,6 +23,33 @@ function row(page: Page, list: string, title: string) {
   return page.getByRole('region', { name: list }).getByRole('listitem', { name: title });
 }
 
+/** Ana signs up on `page`; Bo signs up in a browser context of his own. */
+async function twoOrganizations(page: Page, browser: Browser, pageErrors: string[]) {
+  const ana = newPerson('ana');
+  await signUp(page, ana);
+  const anaOrg = orgPath(page);
+  const boContext = await browser.newContext();
+  const bo = newPerson('bo');
+  const boPage = await boContext.newPage();
+  recordPageErrors(boPage, pageErrors);
+  await signUp(boPage, bo);
+  return { ana, anaOrg, bo, boContext, boPage, boOrg: orgPath(boPage) };
+}
+
+/** Opens Contacts from the organization's navigation. */
+async function openContacts(page: Page, org: string): Promise<void> {
+  await page.goto(org);
+  await hydrated(page);
+  await mainNav(page).getByRole('link', { name: 'Contacts' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Contacts' })).toBeVisible();
+  await hydrated(page);
+}
+
+/** The Contacts tile of the person with address `email`. */
+function contact(page: Page, email: string) {
+  return page.getByRole('list', { name: 'Contacts' }).getByRole('listitem').filter({ hasText: email });
+}
+
 /** Makes `move` from a row's actions menu, then confirms it. */
 async function fromMenu(page: Page, list: string, title: string, move: string, says: string | RegExp): Promise<void> {
   const item = row(page, list, title);
@@ -34,15 +61,7 @@ async function fromMenu(page: Page, list: string, title: string, move: string, s
 
 test('two organizations reject, block, delete on both sides, then partner and part', async ({ page, browser, pageErrors }) => {
   test.slow();
-  const ana = newPerson('ana');
-  await signUp(page, ana);
-  const anaOrg = orgPath(page);
-  const boContext = await browser.newContext();
-  const bo = newPerson('bo');
-  const boPage = await boContext.newPage();
-  recordPageErrors(boPage, pageErrors);
-  await signUp(boPage, bo);
-  const boOrg = orgPath(boPage);
+  const { ana, anaOrg, bo, boContext, boPage, boOrg } = await twoOrganizations(page, browser, pageErrors);
 
   // Ana asks Bo's organization; her list shows the address she typed, not its name.
   await openPartners(page, anaOrg);
@@ -156,4 +175,54 @@ test('an address with no organization is invited to create one, where the reques
   await expect(row(page, 'Sent requests', cleo.email)).toBeVisible();
   await expect(page.getByRole('main')).not.toContainText(cleo.organization);
   await cleoContext.close();
+});
+
+test('partner organizations see each other\'s people in Contacts until the partnership ends', async ({ page, browser, pageErrors }) => {
+  test.slow();
+  const { ana, anaOrg, bo, boContext, boPage, boOrg } = await twoOrganizations(page, browser, pageErrors);
+
+  // Before any partnership, Ana's Contacts hold her organization alone.
+  await openContacts(page, anaOrg);
+  await expect(contact(page, ana.email)).toContainText('Team member · Owner');
+  await expect(page.getByRole('combobox', { name: 'Organization', exact: true })).toHaveCount(0);
+
+  await openPartners(page, anaOrg);
+  await sendRequest(page, bo.email);
+  await expect(page.getByRole('status').filter({ hasText: 'Request sent.' })).toBeVisible();
+  await openPartners(boPage, boOrg);
+  await row(boPage, 'Received requests', ana.organization).getByRole('button', { name: `Accept ${ana.organization}` }).click();
+  await confirm(boPage, 'Accept');
+  await expect(boPage.getByRole('status').filter({ hasText: `${ana.organization} is now a partner organization.` })).toBeVisible();
+
+  // Partners see each other's people in Contacts, as members of the partner.
+  await openContacts(page, anaOrg);
+  await expect(contact(page, bo.email)).toContainText(`Member · ${bo.organization}`);
+  await expect(contact(page, ana.email)).toContainText('Team member · Owner');
+  await openContacts(boPage, boOrg);
+  await expect(contact(boPage, ana.email)).toContainText(`Member · ${ana.organization}`);
+  // A new person joins Bo's organization and appears in Ana's Contacts.
+  const cleo = newPerson('cleo');
+  const cleoPage = await join(boPage, browser, boOrg, cleo, 'User', pageErrors);
+  await cleoPage.context().close();
+  await page.getByLabel('Search contacts').fill(cleo.name);
+  await expect(contact(page, cleo.email)).toContainText(`Member · ${bo.organization}`);
+  await expect(page.getByText('1 contact', { exact: true })).toBeVisible();
+  await page.getByLabel('Search contacts').fill('');
+  await page.getByRole('combobox', { name: 'Organization', exact: true }).selectOption({ label: `${bo.organization} (partner)` });
+  await expect(contact(page, cleo.email)).toBeVisible();
+  await expect(page.getByText('2 contacts', { exact: true })).toBeVisible();
+  await expect(contact(page, ana.email)).toHaveCount(0);
+  const onContacts = await new AxeBuilder({ page }).analyze();
+  expect(onContacts.violations.map((v) => `${v.id}: ${v.help}`), 'accessibility violations on Contacts').toEqual([]);
+
+  // Bo ends the partnership from the receiving side: his people leave Ana's Contacts at once.
+  await openPartners(boPage, boOrg);
+  await fromMenu(boPage, 'Partner organizations', ana.organization, 'Delete', 'sees it as Rejected');
+  await expect(boPage.getByRole('region', { name: 'Partner organizations' })).toContainText('No partner organizations yet.');
+  await openContacts(page, anaOrg);
+  await expect(contact(page, ana.email)).toBeVisible();
+  await expect(contact(page, bo.email)).toHaveCount(0);
+  await expect(contact(page, cleo.email)).toHaveCount(0);
+  await expect(page.getByRole('combobox', { name: 'Organization', exact: true })).toHaveCount(0);
+  await boContext.close();
 });

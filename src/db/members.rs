@@ -118,12 +118,8 @@ fn push_filter<'a, DB: Database>(
         query.push(" AND kind = ").push_bind(kind);
     }
     if !filter.search.trim().is_empty() {
-        query
-            .push(" AND (email_key LIKE ")
-            .push_bind(pattern.to_owned())
-            .push(" ESCAPE '\\' OR name_key LIKE ")
-            .push_bind(pattern.to_owned())
-            .push(" ESCAPE '\\')");
+        query.push(" AND ");
+        super::push_name_or_email_like(query, "", pattern);
     }
     if let Some(viewer) = filter.scope {
         query.push(" AND ");

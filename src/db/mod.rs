@@ -7,6 +7,7 @@ pub mod access_requests;
 pub mod account_closing;
 pub mod audit;
 pub mod billing;
+pub mod contacts;
 pub mod former_members;
 pub mod invitations;
 pub mod limits;
@@ -262,4 +263,26 @@ pub fn contains_pattern(search: &str) -> String {
         .replace('%', "\\%")
         .replace('_', "\\_");
     format!("%{escaped}%")
+}
+
+/// Pushes "the person's address or name contains the search" for a pattern
+/// of [`contains_pattern`], on the membership columns of `prefix` ("" or an
+/// alias and a dot).
+pub fn push_name_or_email_like<'a, DB: sqlx::Database>(
+    query: &mut sqlx::QueryBuilder<'a, DB>,
+    prefix: &'static str,
+    pattern: &str,
+) where
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    query
+        .push("(")
+        .push(prefix)
+        .push("email_key LIKE ")
+        .push_bind(pattern.to_owned())
+        .push(" ESCAPE '\\' OR ")
+        .push(prefix)
+        .push("name_key LIKE ")
+        .push_bind(pattern.to_owned())
+        .push(" ESCAPE '\\')");
 }

@@ -113,12 +113,3 @@ pub struct AccessChange {
     pub sub_accounts: Option<Vec<Uuid>>,
     pub version: i64,
 }
-
-/// A person in the Contacts module: who works in or with the organization.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Contact {
-    pub name: String,
-    pub email: String,
-    pub kind: MembershipKind,
-    pub role: Role,
-}

@@ -6,6 +6,7 @@ pub mod account;
 pub mod address_list;
 pub mod audit;
 pub mod billing;
+pub mod contact;
 pub mod csv;
 pub mod email;
 pub mod former_access;

@@ -221,6 +221,16 @@ pub fn may_grant_role(granter: Role, role: Role) -> bool {
     }
 }
 
+/// Whether a member sees the people of the organization's partner
+/// organizations (in Contacts): its team members do; its partners, who are
+/// people of other organizations, gain nothing of its partnerships.
+pub fn sees_partner_people(kind: MembershipKind) -> bool {
+    match kind {
+        MembershipKind::Team => true,
+        MembershipKind::Partner => false,
+    }
+}
+
 /// Whether someone with access to `own` sub-accounts (`None`: all of them) may
 /// give access to `grant` (`None`: all of them): nobody gives more than they have.
 pub fn may_grant_sub_accounts(own: Option<&[Uuid]>, grant: Option<&[Uuid]>) -> bool {

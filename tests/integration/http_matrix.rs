@@ -35,6 +35,7 @@ use axum::body::{Body, to_bytes};
 use consort::auth::session::Session;
 use consort::domain::access_request::{AccessGrant, AccessProposal};
 use consort::domain::audit::{AuditAction, AuditQuery};
+use consort::domain::contact::ContactQuery;
 use consort::domain::invitation::{DraftRow, InvitationQuery, InviteSource, LIFETIME_CHOICES};
 use consort::domain::member::{AccessChange, MemberQuery, MemberSort};
 use consort::domain::module::{self, Module};
@@ -165,6 +166,7 @@ const BY_ID: &[&str] = &[
     "/api/approve_access_request",
     "/api/decline_access_request",
     "/api/answer_partnership",
+    "/api/list_contacts",
     "/api/transfer_ownership",
 ];
 
@@ -1218,11 +1220,16 @@ async fn arguments(env: &TestEnv, fx: &mut Fixture, path: &str, kind: Kind) -> P
             ])
         }
         "/api/delete_organization" => form([("slug", slug), ("confirm_name", fx.org_name.clone())]),
-        "/api/list_contacts" => form([
-            ("slug", slug),
-            ("search", String::new()),
-            ("page", "1".into()),
-        ]),
+        // Filtered by the organization itself: from another organization
+        // (`BY_ID`) that id names a directory it does not hold.
+        "/api/list_contacts" => {
+            let query = ContactQuery {
+                organization: Some(fx.org_id),
+                page: 1,
+                ..Default::default()
+            };
+            Payload::Json(json!({ "slug": slug, "query": query }))
+        }
         "/api/list_audit_events" | "/api/export_audit_log" => {
             let query = AuditQuery {
                 page: 1,

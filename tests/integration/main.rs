@@ -10,6 +10,7 @@ mod accounts;
 mod audit_log;
 mod billing;
 mod closing;
+mod contacts;
 mod database;
 mod hardening;
 mod hostile_text;

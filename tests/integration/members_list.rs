@@ -149,7 +149,6 @@ pub async fn seed_members(env: &TestEnv, slug: &str, n: usize) {
         .unwrap()
         .unwrap()
         .id;
-    let at = consort::db::now();
     let people: Vec<(Uuid, String, String)> = (0..n)
         .map(|i| {
             (
@@ -159,6 +158,13 @@ pub async fn seed_members(env: &TestEnv, slug: &str, n: usize) {
             )
         })
         .collect();
+    seed_people(env, org, "partner", &people).await;
+}
+
+/// Adds `people` (user id, name, address) to the organization as active
+/// members of `kind` with role user, straight in the database.
+pub async fn seed_people(env: &TestEnv, org: Uuid, kind: &str, people: &[(Uuid, String, String)]) {
+    let at = consort::db::now();
     macro_rules! insert {
         ($pool:expr) => {{
             let mut tx = $pool.begin().await.unwrap();
@@ -175,7 +181,7 @@ pub async fn seed_members(env: &TestEnv, slug: &str, n: usize) {
                     "INSERT INTO memberships (id, organization_id, user_id, kind, role, status, name_key, email_key, created_at, updated_at) ",
                 );
                 memberships.push_values(chunk, |mut b, (id, name, email)| {
-                    b.push_bind(Uuid::now_v7()).push_bind(org).push_bind(*id).push_bind("partner")
+                    b.push_bind(Uuid::now_v7()).push_bind(org).push_bind(*id).push_bind(kind)
                         .push_bind("user").push_bind("active").push_bind(name.to_lowercase())
                         .push_bind(email).push_bind(at).push_bind(at);
                 });

@@ -6,6 +6,7 @@ use crate::common::on_each_backend;
 use crate::invitations::{invite, organization, rows};
 use crate::members::{change, member};
 use consort::domain::audit::AuditQuery;
+use consort::domain::contact::ContactQuery;
 use consort::domain::invitation::{DraftRow, InvitationQuery, InviteSource, Outcome};
 use consort::domain::member::{AccessChange, MemberQuery, MemberSort};
 use consort::domain::module::Module;
@@ -45,7 +46,7 @@ async fn modules_are_refused_by_the_server_until_granted() {
             env.backend
         );
         assert!(refused_for_module(
-            contacts::list(&env.state, by_uma, &acme.slug, "", 1).await,
+            contacts::list(&env.state, by_uma, &acme.slug, ContactQuery::default()).await,
             "Contacts"
         ));
         assert!(refused_for_module(
@@ -83,10 +84,10 @@ async fn modules_are_refused_by_the_server_until_granted() {
             .await
             .unwrap();
         assert_eq!(shell.organization.your_modules, vec![Module::Contacts]);
-        let people = contacts::list(&env.state, by_uma, &acme.slug, "", 1)
+        let people = contacts::list(&env.state, by_uma, &acme.slug, ContactQuery::default())
             .await
             .unwrap();
-        assert_eq!(people.total, 2);
+        assert_eq!(people.people.total, 2);
         assert!(refused_for_module(
             members::list(&env.state, by_uma, &acme.slug, active("")).await,
             "Members"
@@ -186,7 +187,10 @@ async fn a_member_limited_to_sub_accounts_sees_and_grants_only_those() {
             env.backend
         );
         assert_eq!(seen.total, 3);
-        let listed = contacts::list(&env.state, by_nadia, &acme.slug, "", 1).await.unwrap();
+        let listed = contacts::list(&env.state, by_nadia, &acme.slug, ContactQuery::default())
+            .await
+            .unwrap()
+            .people;
         assert_eq!(listed.total, 3);
         assert!(listed.items.iter().all(|c| c.email != "sam@acme.test"));
         // Sam (South only) is out of her reach, even by id.

@@ -105,7 +105,7 @@ fn conflict(result: Result<(), AppError>) -> String {
 }
 
 /// A member of `org` of `kind` (role user) with `modules`, by invitation.
-async fn member_as(
+pub async fn member_as(
     kind: MembershipKind,
     modules: &[Module],
     env: &TestEnv,

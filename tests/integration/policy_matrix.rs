@@ -216,6 +216,14 @@ fn nobody_grants_a_role_above_their_own() {
 }
 
 #[test]
+fn only_team_members_see_the_people_of_partner_organizations() {
+    use consort::domain::policy::sees_partner_people;
+    assert!(sees_partner_people(MembershipKind::Team));
+    // A partner of A (an accountant) gains nothing of A's partnerships.
+    assert!(!sees_partner_people(MembershipKind::Partner));
+}
+
+#[test]
 fn only_owners_touch_owners_and_nobody_raises_above_their_role() {
     use consort::domain::policy::{MemberRule, may_change_member};
     use consort::domain::role::Role::*;
