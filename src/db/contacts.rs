@@ -287,7 +287,7 @@ enum Search<'s> {
 /// it is long enough for trigrams: one quoted phrase (a trigram phrase matches
 /// exactly the texts that contain it), on both columns.
 fn trigram_phrase(search: &str) -> Option<String> {
-    let text = search.trim().to_lowercase();
+    let text = super::search_text(search);
     (text.chars().count() >= 3)
         .then(|| format!("{{name_key email_key}} : \"{}\"", text.replace('"', "\"\"")))
 }

@@ -253,12 +253,27 @@ pub fn violated_unique(error: &sqlx::Error) -> Option<String> {
     }
 }
 
-/// A LIKE pattern (used with a backslash as ESCAPE character) matching text
-/// that contains `search`, lower-cased, with `%`, `_` and backslash taken literally.
-pub fn contains_pattern(search: &str) -> String {
-    let escaped = search
+/// How much of a search box's text a search uses: more than any name or
+/// address a person would type, and a bound on what a hostile request can
+/// make a pattern match cost.
+pub const SEARCH_CHARACTERS: usize = 100;
+
+/// The text a search looks for: trimmed, lower-cased, at most
+/// [`SEARCH_CHARACTERS`] characters.
+pub fn search_text(search: &str) -> String {
+    search
         .trim()
+        .chars()
+        .take(SEARCH_CHARACTERS)
+        .collect::<String>()
         .to_lowercase()
+}
+
+/// A LIKE pattern (used with a backslash as ESCAPE character) matching text
+/// that contains the [`search_text`] of `search`, with `%`, `_` and backslash
+/// taken literally.
+pub fn contains_pattern(search: &str) -> String {
+    let escaped = search_text(search)
         .replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_");
@@ -285,4 +300,20 @@ pub fn push_name_or_email_like<'a, DB: sqlx::Database>(
         .push("name_key LIKE ")
         .push_bind(pattern.to_owned())
         .push(" ESCAPE '\\')");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_search_pattern_is_literal_lower_case_and_bounded() {
+        assert_eq!(contains_pattern("  Ana_100% \\ "), "%ana\\_100\\% \\\\%");
+        let long = "é".repeat(10_000);
+        assert_eq!(search_text(&long).chars().count(), SEARCH_CHARACTERS);
+        assert_eq!(
+            contains_pattern(&long).chars().count(),
+            SEARCH_CHARACTERS + 2
+        );
+    }
 }
