@@ -226,3 +226,64 @@ test('partner organizations see each other\'s people in Contacts until the partn
   await expect(page.getByRole('combobox', { name: 'Organization', exact: true })).toHaveCount(0);
   await boContext.close();
 });
+
+test('a partner with no organization of her own creates one from My organizations and finds the request there', async ({ page, browser, pageErrors }) => {
+  test.slow();
+  const { ana, anaOrg, bo, boContext, boPage, boOrg } = await twoOrganizations(page, browser, pageErrors);
+  // Pia works in Bo's organization as a partner: her address addresses no organization.
+  const pia = newPerson('pia');
+  const joined = await join(boPage, browser, boOrg, pia, 'User', pageErrors, { partners: true });
+  await joined.context().close();
+
+  await openPartners(page, anaOrg);
+  await sendRequest(page, pia.email);
+  await expect(page.getByRole('status').filter({ hasText: 'Request sent.' })).toBeVisible();
+  await expect(row(page, 'Sent requests', pia.email)).toContainText('Sent – awaiting approval');
+
+  // The email tells Pia, who has an account, to log in and create her organization.
+  const piaContext = await browser.newContext();
+  const piaPage = await piaContext.newPage();
+  recordPageErrors(piaPage, pageErrors);
+  await openMail(piaPage, pia.email, `${ana.organization} would like to partner with your organization on Consort`);
+  const message = piaPage.getByRole('article', { name: 'Message' });
+  await expect(message).toContainText('choose Create an organization on My organizations');
+  await message.getByRole('link', { name: /\/login\?next=\/organizations$/ }).click();
+  await hydrated(piaPage);
+  await piaPage.getByLabel('Email').fill(pia.email);
+  await piaPage.getByLabel('Password').fill(pia.password);
+  await piaPage.getByRole('button', { name: 'Log in' }).click();
+  await expect(piaPage.getByRole('heading', { level: 1, name: 'My organizations' })).toBeVisible();
+  await expect(piaPage.getByRole('region', { name: 'Your organizations' })).toContainText(`${bo.organization}`);
+  await hydrated(piaPage);
+
+  // She creates it: an empty name is refused next to the field, then it is made.
+  await piaPage.getByRole('button', { name: 'Create an organization' }).click();
+  const form = piaPage.getByRole('form', { name: 'Create an organization' });
+  await form.getByRole('button', { name: 'Create organization' }).click();
+  await expect(form.getByText("Enter the organization's name.")).toBeVisible();
+  await form.getByLabel('Organization name').fill(pia.organization);
+  await form.getByRole('button', { name: 'Create organization' }).click();
+  await expect(piaPage.getByRole('heading', { level: 1, name: pia.organization })).toBeVisible();
+  await expect(piaPage).toHaveURL(/\/o\/pia-org-[a-z0-9-]+$/);
+  await hydrated(piaPage);
+
+  // Ana's request waits under Partners, counted in the navigation.
+  await expect(mainNav(piaPage).getByRole('link', { name: 'Partners 1 waiting' })).toBeVisible();
+  await mainNav(piaPage).getByRole('link', { name: /^Partners/ }).click();
+  await expect(piaPage.getByRole('heading', { level: 1, name: 'Partners' })).toBeVisible();
+  await expect(row(piaPage, 'Received requests', ana.organization)).toContainText(`Sent by ${ana.name} (${ana.email})`);
+  await openMail(piaPage, pia.email, `Welcome to Consort — ${pia.organization} is ready`);
+
+  // Until she answers, Ana sees the address only.
+  await openPartners(page, anaOrg);
+  await expect(row(page, 'Sent requests', pia.email)).toBeVisible();
+  await expect(page.getByRole('main')).not.toContainText(pia.organization);
+
+  // A team member cannot create a second organization: Bo is not offered it.
+  await boPage.goto('/organizations');
+  await expect(boPage.getByRole('heading', { level: 1, name: 'My organizations' })).toBeVisible();
+  await expect(boPage.getByRole('button', { name: 'Request access' })).toBeVisible();
+  await expect(boPage.getByRole('button', { name: 'Create an organization' })).toHaveCount(0);
+  await piaContext.close();
+  await boContext.close();
+});

@@ -4,6 +4,7 @@ pub mod access_end;
 pub mod access_fields;
 pub mod auth_frame;
 pub mod confirm;
+pub mod create_organization;
 pub mod download;
 pub mod error_panel;
 pub mod form;

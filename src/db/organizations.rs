@@ -1,5 +1,5 @@
-//! Organizations and memberships, and sign-up's one transaction that creates a
-//! user, their organization and the owner membership together.
+//! Organizations and memberships: a new organization with its owner (for an
+//! existing account, or in sign-up's one transaction with the new user).
 
 use super::tx::{Tx, on_tx};
 use super::types::Modules;
@@ -89,7 +89,6 @@ pub async fn create_account(
     new: &NewAccount<'_>,
 ) -> Result<CreatedAccount, CreateAccountError> {
     let user_id = new_id();
-    let organization_id = new_id();
     let at = now();
     on_tx!(tx, conn => {
         let used = sqlx::query(
@@ -109,6 +108,66 @@ pub async fn create_account(
             Err(e) if is_unique_violation(&e) => return Err(CreateAccountError::EmailTaken),
             other => other?,
         };
+        Ok::<(), CreateAccountError>(())
+    })?;
+    let created = create(
+        tx,
+        &NewOrganization {
+            owner_id: user_id,
+            owner_name: new.name,
+            owner_email_key: new.email_key,
+            name: new.organization_name,
+            slug_base: new.slug_base,
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        CreateOrganizationError::Db(e) => CreateAccountError::Db(e),
+        // The account was created a moment ago, in this transaction.
+        CreateOrganizationError::TeamElsewhere => CreateAccountError::Db(sqlx::Error::Protocol(
+            "a new account is already a team member".into(),
+        )),
+    })?;
+    Ok(CreatedAccount {
+        user_id,
+        organization_id: created.id,
+        slug: created.slug,
+    })
+}
+
+/// A new organization and its first owner, who has an account already.
+pub struct NewOrganization<'a> {
+    pub owner_id: Uuid,
+    pub owner_name: &'a str,
+    pub owner_email_key: &'a str,
+    pub name: &'a str,
+    pub slug_base: &'a str,
+}
+
+pub struct CreatedOrganization {
+    pub id: Uuid,
+    pub slug: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateOrganizationError {
+    /// The owner is a team member of another organization: a person is a team
+    /// member of one at most (`memberships_one_team`).
+    #[error("the owner is a team member elsewhere")]
+    TeamElsewhere,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+/// Creates an organization (with the first free slug), its owner's team
+/// membership and their seat, in the caller's transaction.
+pub async fn create(
+    tx: &mut Tx,
+    new: &NewOrganization<'_>,
+) -> Result<CreatedOrganization, CreateOrganizationError> {
+    let organization_id = new_id();
+    let at = now();
+    on_tx!(tx, conn => {
         let mut slug = None;
         for attempt in 0..SLUG_ATTEMPTS {
             let candidate = slug_candidate(new.slug_base, attempt);
@@ -121,20 +180,37 @@ pub async fn create_account(
         }
         let slug = slug.unwrap_or_else(|| format!("{}-{}", new.slug_base, &organization_id.simple().to_string()[24..]));
         sqlx::query("INSERT INTO organizations (id, name, slug, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(organization_id).bind(new.organization_name).bind(&slug).bind(at)
+            .bind(organization_id).bind(new.name).bind(&slug).bind(at)
             .execute(&mut *conn).await?;
         let membership_id = new_id();
         sqlx::query(
             "INSERT INTO memberships (id, organization_id, user_id, kind, role, status, name_key, email_key, created_at, updated_at, last_active_at)
              VALUES ($1, $2, $3, 'team', 'owner', 'active', $4, $5, $6, $6, $6)",
         )
-        .bind(membership_id).bind(organization_id).bind(user_id)
-        .bind(super::users::name_key(new.name)).bind(new.email_key).bind(at)
-        .execute(&mut *conn).await?;
+        .bind(membership_id).bind(organization_id).bind(new.owner_id)
+        .bind(super::users::name_key(new.owner_name)).bind(new.owner_email_key).bind(at)
+        .execute(&mut *conn).await
+        .map_err(|e| match super::violated_unique(&e) {
+            // PostgreSQL names the index; SQLite names its columns.
+            Some(index) if index == "memberships_one_team" || index.ends_with(": memberships.user_id") => {
+                CreateOrganizationError::TeamElsewhere
+            }
+            _ => CreateOrganizationError::Db(e),
+        })?;
         sqlx::query(super::seats::OPEN).bind(new_id()).bind(at).bind(membership_id)
             .execute(&mut *conn).await?;
-        Ok(CreatedAccount { user_id, organization_id, slug })
+        Ok(CreatedOrganization { id: organization_id, slug })
     })
+}
+
+/// The name of the organization where the user is a team member (of any
+/// status), if any: one at most (`memberships_one_team`).
+pub async fn team_of(db: &Db, user_id: Uuid) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = on_db!(db, pool => sqlx::query_as(
+        "SELECT o.name FROM memberships m JOIN organizations o ON o.id = m.organization_id
+         WHERE m.user_id = $1 AND m.kind = 'team'",
+    ).bind(user_id).fetch_optional(pool).await)?;
+    Ok(row.map(|(name,)| name))
 }
 
 pub async fn find_by_slug(db: &Db, slug: &str) -> Result<Option<OrganizationRow>, sqlx::Error> {

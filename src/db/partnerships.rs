@@ -296,7 +296,8 @@ pub async fn counts_of(db: &Db, organization_id: Uuid) -> Result<ListCounts, sql
 }
 
 /// Gives the requests waiting for `email_key` (sent before its owner had an
-/// organization) to the organization they just created.
+/// organization) to the organization they just created, when an account has
+/// proven that address: only verified addresses address an organization.
 pub async fn claim_waiting(
     tx: &mut Tx,
     email_key: &str,
@@ -305,7 +306,8 @@ pub async fn claim_waiting(
     on_tx!(tx, conn => sqlx::query(
         "UPDATE partnerships SET recipient_id = $1, version = version + 1
          WHERE recipient_email_key = $2 AND recipient_id IS NULL AND ended_at IS NULL
-           AND requester_id IS NOT NULL AND requester_id <> $1",
+           AND requester_id IS NOT NULL AND requester_id <> $1
+           AND EXISTS (SELECT 1 FROM users WHERE email_key = $2 AND email_verified_at IS NOT NULL)",
     ).bind(organization_id).bind(email_key).execute(&mut *conn).await.map(|r| r.rows_affected()))
 }
 

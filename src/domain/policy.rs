@@ -27,6 +27,9 @@ pub enum Action {
     CloseAccount,
     /// Ask an organization for partner access with its request code.
     RequestAccess,
+    /// Create an organization of one's own and become its owner (for a
+    /// person who is a team member nowhere, say a partner of others).
+    CreateOrganization,
     // Anyone holding an invitation link (the token is the authority).
     ViewInvitationLink,
     AcceptInvitation,
@@ -59,7 +62,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 34] = [
         Action::SignUp,
         Action::LogIn,
         Action::RequestPasswordReset,
@@ -71,6 +74,7 @@ impl Action {
         Action::RespondToInvitation,
         Action::CloseAccount,
         Action::RequestAccess,
+        Action::CreateOrganization,
         Action::ViewInvitationLink,
         Action::AcceptInvitation,
         Action::ViewOrganization,
@@ -109,7 +113,8 @@ impl Action {
             | Action::ChangePassword
             | Action::RespondToInvitation
             | Action::CloseAccount
-            | Action::RequestAccess => Scope::OwnAccount,
+            | Action::RequestAccess
+            | Action::CreateOrganization => Scope::OwnAccount,
             _ => Scope::Organization,
         }
     }

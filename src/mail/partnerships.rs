@@ -23,9 +23,10 @@ pub fn received(name: &str, sender: &str, from: &str, to: &str, link: &str) -> R
     )
 }
 
-/// To an address that addresses no organization: create one, and the request
+/// To an address that addresses no organization: create one (by signing up,
+/// or from My organizations for an account that has no team), and the request
 /// will be waiting there.
-pub fn invite_to_create(sender: &str, from: &str, link: &str) -> Rendered {
+pub fn invite_to_create(sender: &str, from: &str, link: &str, log_in: &str) -> Rendered {
     compose(
         format!("{from} would like to partner with your organization on Consort"),
         vec![
@@ -34,6 +35,9 @@ pub fn invite_to_create(sender: &str, from: &str, link: &str) -> Rendered {
                 "{sender} of {from} asks for a partnership with your organization on Consort, where organizations manage their people and work with partner organizations."
             ),
             "Create your organization with this email address and the request will be waiting for you under Partners.".to_string(),
+            format!(
+                "Already have a Consort account with this address, as a partner of other organizations? Log in at {log_in} and choose Create an organization on My organizations."
+            ),
             "If you did not expect this, ignore this email: nothing happens unless you sign up.".to_string(),
         ],
         Some(("Create your organization", link)),

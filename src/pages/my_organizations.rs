@@ -3,6 +3,7 @@
 //! their address, each accepted or declined right here.
 
 use crate::components::confirm::ConfirmButton;
+use crate::components::create_organization::CreateOrganizationForm;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{Submit, form_error};
 
@@ -11,8 +12,7 @@ use crate::components::form::FormAlert;
 use crate::domain::access_request::{AccessProposal, MESSAGE_MAX, SentRequest};
 use crate::domain::account::{MyOrganizations, OrganizationSummary, WaitingInvitation};
 use crate::domain::module::Module;
-use crate::domain::role::MemberStatus;
-use crate::domain::role::Role;
+use crate::domain::role::{MemberStatus, MembershipKind, Role};
 use crate::domain::time::{date, date_time};
 use crate::error::AppError;
 use crate::server::auth::LogOut;
@@ -55,6 +55,10 @@ fn Overview(data: MyOrganizations, notice: RwSignal<Option<String>>) -> impl Int
         requests,
     } = data;
     let asking = RwSignal::new(false);
+    let creating = RwSignal::new(false);
+    // A person is a team member of one organization at most: only someone who
+    // is one nowhere can create one.
+    let may_create = !organizations.iter().any(|o| o.kind == MembershipKind::Team);
     view! {
         <header class="topbar">
             <a class="brand" href="/">"Consort"</a>
@@ -68,16 +72,25 @@ fn Overview(data: MyOrganizations, notice: RwSignal<Option<String>>) -> impl Int
         <main class="page" id="main">
             <div class="page-head page-head-row">
                 <h1>"My organizations"</h1>
-                <button type="button" class="button" aria-expanded=move || asking.get().to_string()
-                    aria-controls="request-access" on:click=move |_| asking.update(|open| *open = !*open)>
-                    "Request access"
-                </button>
+                <div class="page-head-actions">
+                    {may_create.then(|| view! {
+                        <button type="button" class="button" aria-expanded=move || creating.get().to_string()
+                            aria-controls="create-organization" on:click=move |_| creating.update(|open| *open = !*open)>
+                            "Create an organization"
+                        </button>
+                    })}
+                    <button type="button" class="button" aria-expanded=move || asking.get().to_string()
+                        aria-controls="request-access" on:click=move |_| asking.update(|open| *open = !*open)>
+                        "Request access"
+                    </button>
+                </div>
             </div>
             {move || notice.get().map(|text| view! { <div class="alert alert-info" role="status">{text}</div> })}
+            {move || creating.get().then(|| view! { <CreateOrganizationForm open=creating /> })}
             {move || asking.get().then(|| view! { <RequestAccess open=asking notice /> })}
             <Invitations invitations notice />
             <SentRequests requests />
-            <Organizations organizations notice />
+            <Organizations organizations notice may_create />
         </main>
     }
 }
@@ -167,6 +180,7 @@ fn InvitationItem(
 fn Organizations(
     organizations: Vec<OrganizationSummary>,
     notice: RwSignal<Option<String>>,
+    may_create: bool,
 ) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="organizations-heading">
@@ -176,6 +190,9 @@ fn Organizations(
                     <div class="empty">
                         <p>"You are not a member of any organization right now."</p>
                         <p class="muted">"When an organization invites you, the invitation appears here and in your email."</p>
+                        {may_create.then(|| view! {
+                            <p class="muted">"To run your own, choose Create an organization."</p>
+                        })}
                     </div>
                 }.into_any()
             } else {

@@ -38,6 +38,20 @@ pub async fn request_access(proposal: AccessProposal) -> Result<String, AppError
     .await
 }
 
+/// Creates an organization with the signed-in person as its owner, and goes
+/// to it.
+#[server(endpoint = "create_organization")]
+pub async fn create_organization(name: String) -> Result<(), AppError> {
+    run(|req| async move {
+        let landing =
+            crate::service::new_organization::create(&req.state, &req.client, req.session, &name)
+                .await?;
+        leptos_axum::redirect(&landing);
+        Ok(())
+    })
+    .await
+}
+
 #[server(endpoint = "decline_invitation")]
 pub async fn decline_invitation(id: Uuid) -> Result<(), AppError> {
     run(|req| async move { service::decline(&req.state, &req.client, req.session, id).await }).await

@@ -17,6 +17,7 @@ pub mod invitation_replies;
 pub mod invitations;
 pub mod member_target;
 pub mod members;
+pub mod new_organization;
 pub mod organizations;
 pub mod ownership;
 pub mod partner_access;

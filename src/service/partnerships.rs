@@ -228,8 +228,12 @@ pub async fn send(
             }
         }
         None => {
-            let mail =
-                mails::invite_to_create(&actor, &ctx.organization.name, &state.link("/signup"));
+            let mail = mails::invite_to_create(
+                &actor,
+                &ctx.organization.name,
+                &state.link("/signup"),
+                &state.link("/login?next=/organizations"),
+            );
             db::outbox::enqueue_in(&mut tx, &mail.to(address.as_str())).await?;
         }
     }

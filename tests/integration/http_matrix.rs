@@ -78,6 +78,8 @@ const ENDPOINTS: &[(&str, Action)] = {
         ("/api/my_organizations", ViewAccount),
         // Partner access asked of Initech with its request code.
         ("/api/request_access", RequestAccess),
+        // An organization of one's own: only for a person who is a team member nowhere.
+        ("/api/create_organization", CreateOrganization),
         // Invitations to the person's own address (from Initech, a third organization).
         ("/api/decline_invitation", RespondToInvitation),
         ("/api/accept_waiting_invitation", RespondToInvitation),
@@ -403,6 +405,7 @@ impl Fixture {
                 | Action::RespondToInvitation
                 | Action::CloseAccount
                 | Action::RequestAccess
+                | Action::CreateOrganization
         ) {
             Target::Account(own)
         } else {
@@ -423,6 +426,18 @@ impl Fixture {
             "/api/accept_invitation" => Expect::Refused(StatusCode::FORBIDDEN),
             // A new account is for visitors: a signed-in person logs out first.
             "/api/accept_invitation_new_account" if signed_in => {
+                Expect::Refused(StatusCode::CONFLICT)
+            }
+            // A person is a team member of one organization at most: Acme's
+            // team (deactivated too) and the owners of other organizations
+            // are refused, before anything is written.
+            "/api/create_organization"
+                if signed_in
+                    && kind
+                        .membership()
+                        .is_none_or(|(k, _, _)| k == MembershipKind::Team)
+                    && kind != Kind::Removed =>
+            {
                 Expect::Refused(StatusCode::CONFLICT)
             }
             // The last owners of their own organizations hand them over first.
@@ -468,6 +483,13 @@ impl Answer {
             .filter_map(|v| v.to_str().ok())
             .find_map(|v| v.strip_prefix("consort_session="))
             .map(|v| v.split(';').next().unwrap_or_default().to_string())
+    }
+
+    /// Where a server function's redirect goes.
+    fn redirect(&self) -> Option<&str> {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
     }
 }
 
@@ -997,6 +1019,10 @@ async fn arguments(env: &TestEnv, fx: &mut Fixture, path: &str, kind: Kind) -> P
             };
             form([("id", id.to_string())])
         }
+        "/api/create_organization" => {
+            let n = fx.next();
+            form([("name", format!("Venture {kind:?} {n}"))])
+        }
         "/api/request_access" => {
             let proposal = AccessProposal {
                 organization: fx.initech.0.clone(),
@@ -1369,6 +1395,29 @@ async fn after_allowed(env: &TestEnv, fx: &mut Fixture, path: &str, kind: Kind, 
         "/api/leave_organization" => {
             let (membership, person) = (kind.membership().unwrap(), &fx.actors[&kind]);
             rejoin(env, fx, person, membership).await;
+        }
+        "/api/create_organization" => {
+            // They went to their new organization; it goes again, so they are
+            // a team member nowhere, as before.
+            let person = &fx.actors[&kind];
+            let landing = answer
+                .redirect()
+                .expect("the answer goes to the new organization");
+            let slug = landing.trim_start_matches("/o/");
+            let name = consort::db::organizations::find_by_slug(env.db(), slug)
+                .await
+                .unwrap()
+                .expect("the new organization")
+                .name;
+            consort::service::ownership::delete(
+                &env.state,
+                &env.client(),
+                Some(person.session),
+                slug,
+                &name,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("[{b}] deleting {kind:?}'s new organization: {e:?}"));
         }
         _ => {}
     }

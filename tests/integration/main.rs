@@ -24,6 +24,7 @@ mod members_list;
 mod metrics;
 mod modules;
 mod my_organizations;
+mod new_organization;
 mod ownership;
 mod partners;
 mod partnership_model;

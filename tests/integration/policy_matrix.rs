@@ -98,7 +98,8 @@ fn expected(action: Action) -> [Result<(), Denied>; ACTORS] {
         | Action::ChangePassword
         | Action::RespondToInvitation
         | Action::CloseAccount
-        | Action::RequestAccess => {
+        | Action::RequestAccess
+        | Action::CreateOrganization => {
             let mut all = [y; ACTORS];
             all[ACTORS - 1] = Err(NotSignedIn);
             all
@@ -159,7 +160,8 @@ fn natural_target(action: Action) -> Target {
         | Action::ChangePassword
         | Action::RespondToInvitation
         | Action::CloseAccount
-        | Action::RequestAccess => Target::Account(ME),
+        | Action::RequestAccess
+        | Action::CreateOrganization => Target::Account(ME),
         _ => Target::Organization(ORG),
     }
 }
