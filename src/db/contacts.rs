@@ -157,24 +157,6 @@ pub async fn page(
     })
 }
 
-/// How many of the own organization's active people a sub-account-limited
-/// viewer sees (an unlimited one reads the kept counts instead).
-pub async fn visible_own_people(
-    db: &Db,
-    organization_id: Uuid,
-    viewer: MembershipId,
-) -> Result<i64, sqlx::Error> {
-    on_db!(db, pool => {
-        let mut count = QueryBuilder::new(
-            "SELECT COUNT(*) FROM memberships WHERE organization_id = ",
-        );
-        count.push_bind(organization_id).push(" AND status = 'active' AND ");
-        push_visible_to(&mut count, Granted::Membership("memberships"), viewer);
-        let (total,): (i64,) = count.build_query_as().fetch_one(pool).await?;
-        Ok(total)
-    })
-}
-
 /// How many partners' ranges one compound SELECT holds.
 const PARTNERS_PER_GROUP: usize = 400;
 

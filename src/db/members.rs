@@ -71,16 +71,11 @@ pub async fn list(
     } else {
         None
     };
+    let total = match kept {
+        Some(total) => total,
+        None => count(db, organization_id, filter).await?,
+    };
     on_db!(db, pool => {
-        let total = match kept {
-            Some(total) => total,
-            None => {
-                let mut count = QueryBuilder::new("SELECT COUNT(*) FROM memberships WHERE ");
-                push_filter(&mut count, organization_id, filter, &pattern);
-                let (total,): (i64,) = count.build_query_as().fetch_one(pool).await?;
-                total
-            }
-        };
         let mut rows = QueryBuilder::new("WITH page AS (SELECT id FROM memberships WHERE ");
         push_filter(&mut rows, organization_id, filter, &pattern);
         rows.push(" ORDER BY ");
@@ -94,6 +89,22 @@ pub async fn list(
         push_order(&mut rows, filter, "m.");
         let rows = rows.build_query_as().fetch_all(pool).await?;
         Ok((rows, total))
+    })
+}
+
+/// How many members pass `filter`, counted (a search, or a sub-account scope;
+/// the unfiltered totals are the organization's kept counters).
+pub async fn count(
+    db: &Db,
+    organization_id: Uuid,
+    filter: &ListFilter<'_>,
+) -> Result<i64, sqlx::Error> {
+    let pattern = super::contains_pattern(filter.search);
+    on_db!(db, pool => {
+        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM memberships WHERE ");
+        push_filter(&mut count, organization_id, filter, &pattern);
+        let (total,): (i64,) = count.build_query_as().fetch_one(pool).await?;
+        Ok(total)
     })
 }
 

@@ -8,8 +8,10 @@ use super::organizations::member_context;
 use crate::auth::session::Session;
 use crate::db;
 use crate::domain::contact::{Affiliation, Contact, ContactQuery, ContactSource, Contacts};
+use crate::domain::member::MemberSort;
 use crate::domain::page::{PAGE_SIZE, Page};
 use crate::domain::policy::{Action, sees_partner_people};
+use crate::domain::role::MemberStatus;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -68,24 +70,27 @@ pub async fn list(
     .await?;
     let total = match counted {
         Some(total) => total.max(0) as u64,
+        // The kept counts, except the own people a sub-account-limited viewer
+        // sees, which are counted.
         None => {
-            let partner_people: u64 = chosen
-                .iter()
-                .filter(|source| !source.own)
-                .map(|source| source.people)
-                .sum();
-            let own_people = match (includes_own, scope) {
-                (false, _) => 0,
-                (true, None) => sources
-                    .iter()
-                    .filter(|source| source.own)
-                    .map(|s| s.people)
-                    .sum(),
-                (true, Some(viewer)) => db::contacts::visible_own_people(&state.db, own, viewer)
-                    .await?
-                    .max(0) as u64,
-            };
-            own_people + partner_people
+            let mut total = 0;
+            for source in &chosen {
+                total += match (source.own, scope) {
+                    (true, Some(viewer)) => {
+                        let visible = db::members::ListFilter {
+                            status: MemberStatus::Active,
+                            kind: None,
+                            search: "",
+                            sort: MemberSort::Name,
+                            descending: false,
+                            scope: Some(viewer),
+                        };
+                        db::members::count(&state.db, own, &visible).await?.max(0) as u64
+                    }
+                    _ => source.people,
+                };
+            }
+            total
         }
     };
     let name_of = |id| {
