@@ -272,7 +272,8 @@ test('a partner with no organization of her own creates one from My organization
   await mainNav(piaPage).getByRole('link', { name: /^Partners/ }).click();
   await expect(piaPage.getByRole('heading', { level: 1, name: 'Partners' })).toBeVisible();
   await expect(row(piaPage, 'Received requests', ana.organization)).toContainText(`Sent by ${ana.name} (${ana.email})`);
-  await openMail(piaPage, pia.email, `Welcome to Consort — ${pia.organization} is ready`);
+  await openMail(piaPage, pia.email, `${pia.organization} is ready on Consort`);
+  await expect(piaPage.getByRole('article', { name: 'Message' })).toContainText('You created');
 
   // Until she answers, Ana sees the address only.
   await openPartners(page, anaOrg);

@@ -1,5 +1,6 @@
-//! A destructive button that asks first: the first click shows what will
-//! happen, with "confirm" and "keep" buttons.
+//! A button that asks first: the first click shows what will happen, with
+//! "confirm" and "keep" buttons. The confirming button looks dangerous unless
+//! the step is `harmless` (accepting, reactivating).
 
 use leptos::prelude::*;
 
@@ -17,14 +18,22 @@ pub fn ConfirmButton(
     /// The confirming button's text.
     confirm: &'static str,
     on_confirm: Callback<()>,
+    /// Nothing is lost by confirming: the confirming button is the primary one.
+    #[prop(optional)]
+    harmless: bool,
 ) -> impl IntoView {
     let asking = RwSignal::new(false);
+    let confirm_class = if harmless {
+        "button button-primary"
+    } else {
+        "button button-danger"
+    };
     view! {
         {move || if asking.get() {
             view! {
                 <span class="confirm" role="group" aria-label="Confirm">
                     <span>{question.clone()}</span>
-                    <button type="button" class="button button-danger" on:click=move |_| {
+                    <button type="button" class=confirm_class on:click=move |_| {
                         asking.set(false);
                         on_confirm.run(());
                     }>{confirm}</button>

@@ -81,6 +81,21 @@ pub fn password_changed(name: &str, at: DateTime<Utc>, login_link: &str) -> Rend
     }
 }
 
+/// To a person with an account who created another organization (from My
+/// organizations): not a welcome to Consort, which they know.
+pub fn organization_created(name: &str, organization: &str, link: &str) -> Rendered {
+    compose(
+        format!("{organization} is ready on Consort"),
+        vec![
+            format!("Hello {name},"),
+            format!(
+                "You created {organization} and are its owner. Invite its people when you are ready; partnership requests sent to your address while you had no organization wait under Partners."
+            ),
+        ],
+        Some(("Open your organization", link)),
+    )
+}
+
 pub fn welcome(name: &str, organization: &str, link: &str) -> Rendered {
     let lines = vec![
         format!("Welcome to Consort, {name}!"),

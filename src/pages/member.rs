@@ -191,6 +191,7 @@ fn Member(
                             format!("Reactivate {name}? They get back the access shown above.")
                         }
                         confirm=if active { "Deactivate" } else { "Reactivate" }
+                        harmless=!active
                         on_confirm=toggle
                     /> })}
                     <ConfirmButton

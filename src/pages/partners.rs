@@ -220,7 +220,7 @@ fn Row(
                 let name = format!("{} {title}", mv.label());
                 view! {
                     <ConfirmButton label=mv.label() name question=row.confirmation(mv)
-                        confirm=mv.label() on_confirm=Callback::new(move |_| act.run((id, version, mv, title.clone()))) />
+                        confirm=mv.label() harmless=mv == Move::Accept on_confirm=Callback::new(move |_| act.run((id, version, mv, title.clone()))) />
                 }
             })
             .collect_view()

@@ -24,7 +24,7 @@ pub const CREATIONS: Limit = Limit::new("organization-create", 5, Duration::hour
 /// Creates the organization `name` with the signed-in person as its owner and
 /// returns where to go: its home. In one transaction: the organization, the
 /// owner's team membership and seat, the audit event, the partnership requests
-/// waiting for the person's (verified) address, and the welcome mail.
+/// waiting for the person's (verified) address, and the mail that says so.
 pub async fn create(
     state: &AppState,
     client: &Client,
@@ -82,11 +82,8 @@ pub async fn create(
     )
     .await?;
     let landing = format!("/o/{}", created.slug);
-    let welcome = templates::welcome(&user.name, &name, &state.link(&landing));
-    state
-        .mailer
-        .queue_in(&mut tx, &user.email, &welcome)
-        .await?;
+    let mail = templates::organization_created(&user.name, &name, &state.link(&landing));
+    state.mailer.queue_in(&mut tx, &user.email, &mail).await?;
     tx.commit().await?;
     state.mailer.wake();
     Ok(landing)

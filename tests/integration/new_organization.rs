@@ -90,13 +90,18 @@ async fn a_partner_creates_an_organization_and_finds_the_request_waiting() {
             Some("pia@freelance.test"),
             "[{b}]"
         );
-        // One transaction wrote the rest: the audit event and the welcome mail.
+        // One transaction wrote the rest: the audit event and the mail.
         assert_eq!(
             env.count_action(AuditAction::OrganizationCreated).await,
             3,
             "[{b}]"
         );
-        wait_for_mail(env, "pia@freelance.test", "Welcome").await;
+        wait_for_mail(
+            env,
+            "pia@freelance.test",
+            "Pia Design Studio is ready on Consort",
+        )
+        .await;
         env.assert_member_counts().await;
     })
     .await;
