@@ -16,6 +16,20 @@ async fn create(env: &TestEnv, by: Option<Session>, name: &str) -> Result<String
     new_organization::create(&env.state, &env.client(), by, name).await
 }
 
+/// Beta, and Pia, its partner, who is a team member nowhere.
+async fn beta_and_its_partner(env: &TestEnv) -> (Org, Session) {
+    let beta = organization(env, "Bo Boss", "bo@beta.test", "Beta").await;
+    let (_, pia) = member_as(
+        MembershipKind::Partner,
+        &[],
+        env,
+        &beta,
+        "pia@freelance.test",
+    )
+    .await;
+    (beta, pia)
+}
+
 /// Signing in leaves a session row's idle clock alone within a minute; nothing
 /// else may change.
 const NOTHING_ELSE: &[(&str, &str)] = &[("sessions", "last_seen_at")];
@@ -25,16 +39,8 @@ async fn a_partner_creates_an_organization_and_finds_the_request_waiting() {
     on_each_backend(async |env| {
         let b = env.backend;
         let alpha = organization(env, "Ada Admin", "ada@alpha.test", "Alpha").await;
-        let beta = organization(env, "Bo Boss", "bo@beta.test", "Beta").await;
         // Pia is only Beta's partner: her address addresses no organization.
-        let (_, pia) = member_as(
-            MembershipKind::Partner,
-            &[],
-            env,
-            &beta,
-            "pia@freelance.test",
-        )
-        .await;
+        let (_, pia) = beta_and_its_partner(env).await;
         assert_eq!(
             send(env, alpha.owner, &alpha.slug, "pia@freelance.test")
                 .await
@@ -140,15 +146,7 @@ async fn a_team_member_cannot_create_one_and_nothing_changes() {
 async fn a_bad_name_is_refused_next_to_the_field() {
     on_each_backend(async |env| {
         let b = env.backend;
-        let beta = organization(env, "Bo Boss", "bo@beta.test", "Beta").await;
-        let (_, pia) = member_as(
-            MembershipKind::Partner,
-            &[],
-            env,
-            &beta,
-            "pia@freelance.test",
-        )
-        .await;
+        let (_, pia) = beta_and_its_partner(env).await;
         let before = snapshot(env, NOTHING_ELSE).await;
         for (name, says) in [
             ("   ", "Enter the organization's name."),
@@ -186,8 +184,7 @@ async fn a_bad_name_is_refused_next_to_the_field() {
 async fn two_creations_at_once_make_one_organization() {
     on_each_backend(async |env| {
         let b = env.backend;
-        let beta = organization(env, "Bo Boss", "bo@beta.test", "Beta").await;
-        let (_, pia) = member_as(MembershipKind::Partner, &[], env, &beta, "pia@freelance.test").await;
+        let (_, pia) = beta_and_its_partner(env).await;
         let organizations = env.count("organizations").await;
         let (one, two) = tokio::join!(
             create(env, Some(pia), "Studio One"),
@@ -209,15 +206,7 @@ async fn two_creations_at_once_make_one_organization() {
 async fn creations_are_limited_per_person() {
     on_each_backend(async |env| {
         let b = env.backend;
-        let beta = organization(env, "Bo Boss", "bo@beta.test", "Beta").await;
-        let (_, pia) = member_as(
-            MembershipKind::Partner,
-            &[],
-            env,
-            &beta,
-            "pia@freelance.test",
-        )
-        .await;
+        let (_, pia) = beta_and_its_partner(env).await;
         for n in 0..new_organization::CREATIONS.max {
             let name = format!("Attempt {n}");
             let landing = create(env, Some(pia), &name).await.unwrap();
@@ -242,8 +231,7 @@ async fn an_unverified_address_claims_no_request() {
     on_each_backend(async |env| {
         let b = env.backend;
         let alpha = organization(env, "Ada Admin", "ada@alpha.test", "Alpha").await;
-        let beta = organization(env, "Bo Boss", "bo@beta.test", "Beta").await;
-        let (_, pia) = member_as(MembershipKind::Partner, &[], env, &beta, "pia@freelance.test").await;
+        let (_, pia) = beta_and_its_partner(env).await;
         send(env, alpha.owner, &alpha.slug, "pia@freelance.test").await.unwrap();
         // An account whose address was never proven (none is made so today;
         // the rule holds for any that would be).
