@@ -8,7 +8,7 @@ use consort::domain::audit::AuditAction;
 use consort::domain::billing::{BillingDetails, SeatCounts};
 use consort::domain::role::Role;
 use consort::error::AppError;
-use consort::service::{billing, members};
+use consort::service::billing;
 
 fn details(email: &str, tax_id: &str, version: i64) -> BillingDetails {
     BillingDetails {
@@ -145,22 +145,7 @@ async fn seats_follow_the_membership_history() {
         // Deactivated: no seat now, but Uma held one this month.
         let owner = Some(acme.owner);
         for active in [false, true, false] {
-            let v = members::detail(&env.state, owner, &acme.slug, uma)
-                .await
-                .unwrap()
-                .version;
-            members::set_active(
-                &env.state,
-                &env.client(),
-                owner,
-                &acme.slug,
-                uma,
-                active,
-                v,
-                None,
-            )
-            .await
-            .unwrap();
+            crate::members::set_active_now(env, owner, &acme.slug, uma, active).await;
         }
         let (now, month) = seats(env, &acme).await;
         assert_eq!(now.team_members, 1);

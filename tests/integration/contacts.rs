@@ -225,22 +225,7 @@ async fn partners_see_each_others_team_as_members_of_the_partner() {
                 .await
                 .contains(&"cleo@beta.test (Member · Beta)".to_string())
         );
-        let version = members::detail(&env.state, Some(b.owner), &b.slug, cleo)
-            .await
-            .unwrap()
-            .version;
-        members::set_active(
-            &env.state,
-            &env.client(),
-            Some(b.owner),
-            &b.slug,
-            cleo,
-            false,
-            version,
-            None,
-        )
-        .await
-        .unwrap();
+        crate::members::set_active_now(env, Some(b.owner), &b.slug, cleo, false).await;
         assert_eq!(
             directory(env, a.owner, &a.slug, of(b_id))
                 .await

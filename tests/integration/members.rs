@@ -13,6 +13,33 @@ use consort::error::AppError;
 use consort::service::{acceptance, invitations, members, organizations, settings};
 use uuid::Uuid;
 
+/// Deactivates (`active` false) or reactivates `user` of `slug` as `by`, at the
+/// version the member's detail shows now.
+pub async fn set_active_now(
+    env: &TestEnv,
+    by: Option<Session>,
+    slug: &str,
+    user: Uuid,
+    active: bool,
+) {
+    let version = members::detail(&env.state, by, slug, user)
+        .await
+        .unwrap()
+        .version;
+    members::set_active(
+        &env.state,
+        &env.client(),
+        by,
+        slug,
+        user,
+        active,
+        version,
+        None,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("[{}] set_active({active}): {e:?}", env.backend));
+}
+
 /// Invites `email` into `org` with `role` and accepts as a new person.
 pub async fn member(env: &TestEnv, org: &Org, email: &str, role: Role) -> (Uuid, Session) {
     invite(env, org.owner, &org.slug, rows(&[(email, role)])).await;

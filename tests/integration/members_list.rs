@@ -38,22 +38,7 @@ async fn tabs_search_and_sort_and_show_last_activity() {
         for (id, name) in [(zed, "Zed Zimmer"), (bill, "Bill Bayer")] {
             rename(env, id, name).await;
         }
-        let v = members::detail(&env.state, owner, &acme.slug, zed)
-            .await
-            .unwrap()
-            .version;
-        members::set_active(
-            &env.state,
-            &env.client(),
-            owner,
-            &acme.slug,
-            zed,
-            false,
-            v,
-            None,
-        )
-        .await
-        .unwrap();
+        crate::members::set_active_now(env, owner, &acme.slug, zed, false).await;
         let emails = async |q: MemberQuery| -> Vec<String> {
             members::list(&env.state, owner, &acme.slug, q)
                 .await

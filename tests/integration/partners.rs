@@ -137,22 +137,7 @@ async fn a_deactivated_team_membership_elsewhere_still_counts() {
         let (acme, _) = two_organizations(env).await;
         let globex = organization(env, "Hana Globex", "hana@globex2.test", "Globex Two").await;
         let (ben, _) = member(env, &globex, "ben@globex2.test", Role::User).await;
-        let version = members::detail(&env.state, Some(globex.owner), &globex.slug, ben)
-            .await
-            .unwrap()
-            .version;
-        members::set_active(
-            &env.state,
-            &env.client(),
-            Some(globex.owner),
-            &globex.slug,
-            ben,
-            false,
-            version,
-            None,
-        )
-        .await
-        .unwrap();
+        crate::members::set_active_now(env, Some(globex.owner), &globex.slug, ben, false).await;
         let outcome = check(env, &acme, rows(&[("ben@globex2.test", Role::User)])).await;
         assert_eq!(outcome, vec![Outcome::TeamElsewhere], "[{}]", env.backend);
         // Ben's own organization does not count against him there.
