@@ -354,13 +354,14 @@ pub async fn cancel(tx: &mut Tx, organization_id: Uuid, id: Uuid) -> Result<bool
 /// A membership insert that lost a race (PostgreSQL checks the rows above
 /// without locking them) gives the answer the checks would have given.
 fn membership_race(error: sqlx::Error) -> AcceptError {
+    if super::broke_one_team(&error) {
+        return AcceptError::TeamElsewhere;
+    }
     match super::violated_unique(&error).as_deref() {
         Some("memberships_org_user") => AcceptError::AlreadyMember,
-        Some("memberships_one_team") => AcceptError::TeamElsewhere,
         Some(columns) if columns.ends_with("memberships.organization_id, memberships.user_id") => {
             AcceptError::AlreadyMember
         }
-        Some(columns) if columns.ends_with("memberships.user_id") => AcceptError::TeamElsewhere,
         _ => AcceptError::Db(error),
     }
 }

@@ -253,6 +253,15 @@ pub fn violated_unique(error: &sqlx::Error) -> Option<String> {
     }
 }
 
+/// Whether `error` broke `memberships_one_team`: the person is a team member
+/// of another organization. (SQLite's columns for the organization-and-user
+/// index end in ", memberships.user_id", so they do not match.)
+pub fn broke_one_team(error: &sqlx::Error) -> bool {
+    violated_unique(error).is_some_and(|index| {
+        index == "memberships_one_team" || index.ends_with(": memberships.user_id")
+    })
+}
+
 /// How much of a search box's text a search uses: more than any name or
 /// address a person would type, and a bound on what a hostile request can
 /// make a pattern match cost.

@@ -190,12 +190,10 @@ pub async fn create(
         .bind(membership_id).bind(organization_id).bind(new.owner_id)
         .bind(super::users::name_key(new.owner_name)).bind(new.owner_email_key).bind(at)
         .execute(&mut *conn).await
-        .map_err(|e| match super::violated_unique(&e) {
-            // PostgreSQL names the index; SQLite names its columns.
-            Some(index) if index == "memberships_one_team" || index.ends_with(": memberships.user_id") => {
-                CreateOrganizationError::TeamElsewhere
-            }
-            _ => CreateOrganizationError::Db(e),
+        .map_err(|e| if super::broke_one_team(&e) {
+            CreateOrganizationError::TeamElsewhere
+        } else {
+            CreateOrganizationError::Db(e)
         })?;
         sqlx::query(super::seats::OPEN).bind(new_id()).bind(at).bind(membership_id)
             .execute(&mut *conn).await?;
