@@ -1,7 +1,7 @@
 //! The audit trail: who did what, in which organization, to whom, when.
 
 use super::tx::{Tx, on_tx};
-use super::{Db, new_id, now, on_db};
+use super::{Db, new_id, now, on_db, on_writer};
 use crate::domain::audit::AuditAction;
 use chrono::{DateTime, Utc};
 use sqlx::{Database, Encode, QueryBuilder, Type};
@@ -33,7 +33,7 @@ fn details_text(event: &Event<'_>) -> String {
 /// Records an event on its own (attempts that change nothing else: a failed log-in).
 pub async fn record(db: &Db, action: AuditAction, event: Event<'_>) -> Result<(), sqlx::Error> {
     let details = details_text(&event);
-    on_db!(db, pool => sqlx::query(INSERT)
+    on_writer!(db, pool => sqlx::query(INSERT)
     .bind(new_id()).bind(event.organization_id).bind(event.actor_user_id).bind(action)
     .bind(event.target_user_id).bind(event.subject).bind(event.ip).bind(details).bind(now())
     .execute(pool).await.map(|_| ()))?;

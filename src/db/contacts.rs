@@ -105,7 +105,7 @@ pub async fn page(
     // index (migration 0014); PostgreSQL's planner takes its trigram indexes
     // for the `LIKE` itself.
     let found = match (&phrase, db) {
-        (Some(phrase), Db::Sqlite(_)) => Some(Search::Trigrams(phrase)),
+        (Some(phrase), Db::Sqlite(..)) => Some(Search::Trigrams(phrase)),
         _ => searching.then_some(Search::Like(&pattern)),
     };
     let offset = i64::from(page.max(1) - 1) * i64::from(page_size);

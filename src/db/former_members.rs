@@ -3,7 +3,7 @@
 //! forget a row run inside the transaction that removes, accepts or closes.
 
 use super::types::Modules;
-use super::{Db, on_db};
+use super::{Db, on_db, on_writer};
 use crate::domain::former_access::{Departure, FormerAccess};
 use crate::domain::role::{MembershipKind, Role};
 use chrono::{DateTime, Utc};
@@ -130,6 +130,6 @@ async fn sub_accounts(
 
 /// Deletes the former access of everyone who went before `before`; returns how many.
 pub async fn prune(db: &Db, before: DateTime<Utc>) -> Result<u64, sqlx::Error> {
-    on_db!(db, pool => sqlx::query("DELETE FROM former_memberships WHERE departed_at < $1")
+    on_writer!(db, pool => sqlx::query("DELETE FROM former_memberships WHERE departed_at < $1")
         .bind(before).execute(pool).await.map(|done| done.rows_affected()))
 }

@@ -6,7 +6,7 @@
 use super::tx::{Tx, on_tx};
 use super::types::Modules;
 use super::visibility::{Granted, push_visible_to};
-use super::{Db, is_unique_violation, new_id, now, on_db};
+use super::{Db, is_unique_violation, new_id, now, on_db, on_writer};
 use crate::domain::audit::AuditAction;
 use crate::domain::invitation::{Delivery, InvitationQuery, InvitationState, InvitationStatus};
 use crate::domain::member::MembershipId;
@@ -65,7 +65,7 @@ pub async fn store_batch(
 ) -> Result<(), StoreError> {
     let at = now();
     let ids: Vec<(Uuid, Uuid)> = invitations.iter().map(|_| (new_id(), new_id())).collect();
-    let result: Result<(), sqlx::Error> = on_db!(db, pool => async {
+    let result: Result<(), sqlx::Error> = on_writer!(db, pool => async {
         let mut tx = pool.begin().await?;
         for (rows, ids) in invitations.chunks(CHUNK).zip(ids.chunks(CHUNK)) {
             let mut mail = QueryBuilder::new(

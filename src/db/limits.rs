@@ -3,7 +3,7 @@
 //! from rows every instance sharing the database sees.
 
 use super::tx::{Tx, on_tx};
-use super::{Db, new_id, on_db};
+use super::{Db, new_id, on_writer};
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
@@ -70,13 +70,13 @@ pub async fn release_in(tx: &mut Tx, slot: Uuid) -> Result<(), sqlx::Error> {
 
 /// Gives a slot back (the attempt turned out not to count).
 pub async fn release(db: &Db, slot: Uuid) -> Result<(), sqlx::Error> {
-    on_db!(db, pool => sqlx::query("DELETE FROM limit_attempts WHERE id = $1")
+    on_writer!(db, pool => sqlx::query("DELETE FROM limit_attempts WHERE id = $1")
         .bind(slot).execute(pool).await.map(|_| ()))
 }
 
 /// Forgets attempts older than `before`, and keys with none left.
 pub async fn prune(db: &Db, before: DateTime<Utc>) -> Result<u64, sqlx::Error> {
-    on_db!(db, pool => {
+    on_writer!(db, pool => {
         let n = sqlx::query("DELETE FROM limit_attempts WHERE at <= $1")
             .bind(before).execute(pool).await?.rows_affected();
         sqlx::query("DELETE FROM limit_keys WHERE NOT EXISTS (SELECT 1 FROM limit_attempts a WHERE a.key = limit_keys.key)")

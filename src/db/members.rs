@@ -3,7 +3,7 @@
 use super::tx::{Tx, on_tx};
 use super::types::Modules;
 use super::visibility::{Granted, push_visible_to};
-use super::{Db, on_db};
+use super::{Db, on_db, on_writer};
 use crate::domain::former_access::Departure;
 use crate::domain::member::MemberSort;
 use crate::domain::member::MembershipId;
@@ -198,7 +198,7 @@ pub async fn touch(
     every: chrono::Duration,
 ) -> Result<(), sqlx::Error> {
     let at = super::now();
-    on_db!(db, pool => sqlx::query(
+    on_writer!(db, pool => sqlx::query(
         "UPDATE memberships SET last_active_at = $1
          WHERE organization_id = $2 AND user_id = $3 AND (last_active_at IS NULL OR last_active_at < $4)",
     ).bind(at).bind(organization_id).bind(user_id).bind(at - every).execute(pool).await.map(|_| ()))

@@ -35,9 +35,18 @@ use std::time::Duration;
 
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    /// Reads share the pool; every write goes through the [`Writer`].
+    Sqlite(SqlitePool, Writer),
     Postgres(PgPool),
 }
+
+/// SQLite's one writer: a pool of a single connection. SQLite lets one
+/// connection write at a time, so changes wait for this connection, in the
+/// order they asked (sqlx's fair queue), instead of retrying on SQLite's busy
+/// timeout, whose growing sleeps (up to 100 ms each) made the slow tail of
+/// concurrent changes and left the lock idle while they slept.
+#[derive(Clone, Debug)]
+pub struct Writer(pub(crate) SqlitePool);
 
 /// Runs the same expression against whichever pool `db` holds. The expression is
 /// compiled once per backend, so generic sqlx code (query builders, transactions)
@@ -45,12 +54,24 @@ pub enum Db {
 macro_rules! on_db {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
-            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Sqlite($pool, _) => $body,
             $crate::db::Db::Postgres($pool) => $body,
         }
     };
 }
 pub(crate) use on_db;
+
+/// [`on_db!`] for a write outside a transaction: on SQLite, `$pool` is the
+/// [`Writer`].
+macro_rules! on_writer {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite(_, $crate::db::Writer($pool)) => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_writer;
 
 /// Why the database could not be opened, in one line a person can act on.
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +91,9 @@ pub enum ConnectError {
 }
 
 pub const DEFAULT_SQLITE_DIR: &str = "data";
+
+/// How long an SQLite change waits for the write lock before it fails.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The connection pool at one moment.
 #[derive(Clone, Copy, Debug)]
@@ -97,7 +121,8 @@ impl Db {
             .strip_prefix("sqlite://")
             .or_else(|| url.strip_prefix("sqlite:"))
         {
-            Db::Sqlite(open_sqlite(url, path).await?)
+            let (readers, writer) = open_sqlite(url, path).await?;
+            Db::Sqlite(readers, writer)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Db::Postgres(open_postgres(url).await?)
         } else {
@@ -109,14 +134,14 @@ impl Db {
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         match self {
-            Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await,
+            Db::Sqlite(_, Writer(pool)) => sqlx::migrate!("./migrations/sqlite").run(pool).await,
             Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await,
         }
     }
 
     pub fn backend(&self) -> &'static str {
         match self {
-            Db::Sqlite(_) => "sqlite",
+            Db::Sqlite(..) => "sqlite",
             Db::Postgres(_) => "postgres",
         }
     }
@@ -127,11 +152,14 @@ impl Db {
     }
 
     pub async fn close(&self) {
+        if let Db::Sqlite(_, Writer(writer)) = self {
+            writer.close().await;
+        }
         on_db!(self, pool => pool.close().await)
     }
 }
 
-async fn open_sqlite(url: &str, path: &str) -> Result<SqlitePool, ConnectError> {
+async fn open_sqlite(url: &str, path: &str) -> Result<(SqlitePool, Writer), ConnectError> {
     let file = path.split('?').next().unwrap_or(path);
     if file != ":memory:" {
         let dir = Path::new(file)
@@ -155,19 +183,30 @@ async fn open_sqlite(url: &str, path: &str) -> Result<SqlitePool, ConnectError> 
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
-        .busy_timeout(Duration::from_secs(10))
+        .busy_timeout(BUSY_TIMEOUT)
         .foreign_keys(true);
     // No ping before each statement (sqlx's default): a file cannot go away
     // under an open connection.
-    SqlitePoolOptions::new()
-        .max_connections(8)
-        .test_before_acquire(false)
-        .connect_with(options)
+    let open = |pool: SqlitePoolOptions| {
+        pool.test_before_acquire(false)
+            .connect_with(options.clone())
+    };
+    let error = |source| ConnectError::Open {
+        url: url.into(),
+        source,
+    };
+    let readers = open(SqlitePoolOptions::new().max_connections(8))
         .await
-        .map_err(|source| ConnectError::Open {
-            url: url.into(),
-            source,
-        })
+        .map_err(error)?;
+    // A change waits for the writer as long as SQLite would have waited for its lock.
+    let writer = open(
+        SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(BUSY_TIMEOUT),
+    )
+    .await
+    .map_err(error)?;
+    Ok((readers, Writer(writer)))
 }
 
 async fn open_postgres(url: &str) -> Result<PgPool, ConnectError> {

@@ -328,7 +328,7 @@ pub async fn for_user(db: &Db, user_id: Uuid) -> Result<Vec<UserOrganizationRow>
     let mut rows: Vec<UserOrganizationRow> = match db {
         // One aggregated JSON value instead of a row each: sqlx-sqlite hands rows
         // over one at a time, which was most of the cost.
-        Db::Sqlite(pool) => {
+        Db::Sqlite(pool, _) => {
             let (list,): (String,) = sqlx::query_as(
                 "SELECT json_group_array(json_object('name', o.name, 'slug', o.slug, 'kind', m.kind,
                             'role', m.role, 'status', m.status, 'access_ends_at', m.access_ends_at,

@@ -2,7 +2,7 @@
 //! it, then delivered by a background worker with retries.
 
 use super::tx::{Tx, on_tx};
-use super::{Db, new_id, now, on_db};
+use super::{Db, new_id, now, on_db, on_writer};
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
@@ -82,11 +82,11 @@ pub async fn claim_due(db: &Db, limit: i64, lease: Duration) -> Result<Vec<MailR
             ORDER BY next_attempt_at LIMIT $3 {lock})
          RETURNING {COLUMNS}"
     );
-    on_db!(db, pool => sqlx::query_as(&sql).bind(at).bind(at + lease).bind(limit).fetch_all(pool).await)
+    on_writer!(db, pool => sqlx::query_as(&sql).bind(at).bind(at + lease).bind(limit).fetch_all(pool).await)
 }
 
 pub async fn mark_sent(db: &Db, id: Uuid, transport: &str) -> Result<(), sqlx::Error> {
-    on_db!(db, pool => sqlx::query(
+    on_writer!(db, pool => sqlx::query(
         "UPDATE outbox SET status = 'sent', sent_at = $1, transport = $2, locked_until = NULL, last_error = NULL WHERE id = $3",
     ).bind(now()).bind(transport).bind(id).execute(pool).await.map(|_| ()))?;
     Ok(())
@@ -103,7 +103,7 @@ pub async fn mark_failed(
         Some(at) => ("queued", at),
         None => ("failed", now()),
     };
-    on_db!(db, pool => sqlx::query(
+    on_writer!(db, pool => sqlx::query(
         "UPDATE outbox SET status = $1, next_attempt_at = $2, last_error = $3, locked_until = NULL WHERE id = $4",
     ).bind(status).bind(next).bind(error).bind(id).execute(pool).await.map(|_| ()))?;
     Ok(())

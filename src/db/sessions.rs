@@ -1,7 +1,7 @@
 //! Server-side sessions. Only a hash of the token is stored.
 
 use super::tx::{Tx, on_tx};
-use super::{Db, new_id, on_db};
+use super::{Db, new_id, on_db, on_writer};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -42,7 +42,7 @@ pub async fn find_by_hash(db: &Db, token_hash: &str) -> Result<Option<SessionRow
 }
 
 pub async fn touch(db: &Db, id: Uuid, at: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    on_db!(db, pool => sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+    on_writer!(db, pool => sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
         .bind(at).bind(id).execute(pool).await.map(|_| ()))
 }
 
@@ -52,11 +52,11 @@ pub async fn delete_in(tx: &mut Tx, id: Uuid) -> Result<(), sqlx::Error> {
 }
 
 pub async fn delete(db: &Db, id: Uuid) -> Result<(), sqlx::Error> {
-    on_db!(db, pool => sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(pool).await.map(|_| ()))
+    on_writer!(db, pool => sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(pool).await.map(|_| ()))
 }
 
 /// Removes sessions past their absolute expiry.
 pub async fn delete_expired(db: &Db, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
-    on_db!(db, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+    on_writer!(db, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
         .bind(now).execute(pool).await.map(|r| r.rows_affected()))
 }

@@ -2,7 +2,7 @@
 //! link is followed (see [`super::organizations::create_account`]).
 
 use super::tx::{Tx, on_tx};
-use super::{Db, new_id, on_db};
+use super::{Db, new_id, on_db, on_writer};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -51,6 +51,6 @@ pub async fn find_by_hash(db: &Db, token_hash: &str) -> Result<Option<SignUpRow>
 
 /// Forgets sign-ups whose links expired before `before`.
 pub async fn prune(db: &Db, before: DateTime<Utc>) -> Result<u64, sqlx::Error> {
-    on_db!(db, pool => sqlx::query("DELETE FROM signup_requests WHERE expires_at <= $1")
+    on_writer!(db, pool => sqlx::query("DELETE FROM signup_requests WHERE expires_at <= $1")
         .bind(before).execute(pool).await.map(|r| r.rows_affected()))
 }

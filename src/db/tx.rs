@@ -29,9 +29,9 @@ macro_rules! on_tx {
 pub(crate) use on_tx;
 
 impl Db {
-    /// Starts a change. On SQLite the write lock is taken at once (`BEGIN
-    /// IMMEDIATE`), so a transaction that reads before it writes never fails to
-    /// upgrade; writers queue on the busy timeout instead.
+    /// Starts a change. On SQLite it waits for the [`Writer`](super::Writer)
+    /// and takes the write lock at once (`BEGIN IMMEDIATE`), so a transaction
+    /// that reads before it writes never fails to upgrade.
     ///
     /// How many changes wait to begin, and how long each waited, are metrics
     /// (`consort_db_changes_waiting`, `consort_db_change_wait_seconds`).
@@ -40,7 +40,9 @@ impl Db {
         waiting.increment(1);
         let started = std::time::Instant::now();
         let tx = match self {
-            Db::Sqlite(pool) => pool.begin_with("BEGIN IMMEDIATE").await.map(Tx::Sqlite),
+            Db::Sqlite(_, super::Writer(pool)) => {
+                pool.begin_with("BEGIN IMMEDIATE").await.map(Tx::Sqlite)
+            }
             Db::Postgres(pool) => pool.begin().await.map(Tx::Postgres),
         };
         waiting.decrement(1);

@@ -82,7 +82,7 @@ fn last_day(text: &str) -> Option<consort::domain::time::Timestamp> {
 async fn move_end(env: &TestEnv, user: Uuid, at: DateTime<Utc>) {
     let sql = "UPDATE memberships SET access_ends_at = $1 WHERE user_id = $2";
     match env.db() {
-        Db::Sqlite(pool) => sqlx::query(sql)
+        Db::Sqlite(pool, _) => sqlx::query(sql)
             .bind(at)
             .bind(user)
             .execute(pool)

@@ -164,7 +164,7 @@ async fn sign_up_proves_the_address_and_does_not_reveal_accounts() {
     on_each_backend(async |env| {
         env.sign_up("Ana", "ana@example.com", "Acme").await;
         let verified: Option<chrono::DateTime<chrono::Utc>> = match env.db() {
-            db::Db::Sqlite(pool) => sqlx::query_scalar("SELECT email_verified_at FROM users")
+            db::Db::Sqlite(pool, _) => sqlx::query_scalar("SELECT email_verified_at FROM users")
                 .fetch_one(pool)
                 .await
                 .unwrap(),

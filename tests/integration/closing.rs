@@ -41,7 +41,7 @@ async fn partner_of_acme(env: &TestEnv) -> (Org, consort::auth::session::Session
 
 async fn scalar(env: &TestEnv, sql: &str, key: &str) -> i64 {
     let (n,): (i64,) = match env.db() {
-        Db::Sqlite(pool) => sqlx::query_as(sql).bind(key).fetch_one(pool).await.unwrap(),
+        Db::Sqlite(pool, _) => sqlx::query_as(sql).bind(key).fetch_one(pool).await.unwrap(),
         Db::Postgres(pool) => sqlx::query_as(sql).bind(key).fetch_one(pool).await.unwrap(),
     };
     n
@@ -113,7 +113,7 @@ async fn closing_removes_memberships_sessions_and_the_address_and_keeps_an_anony
         }
         let sql = "SELECT COUNT(*) FROM sessions WHERE user_id = $1";
         let (sessions,): (i64,) = match env.db() {
-            Db::Sqlite(pool) => sqlx::query_as(sql)
+            Db::Sqlite(pool, _) => sqlx::query_as(sql)
                 .bind(pia.user_id)
                 .fetch_one(pool)
                 .await

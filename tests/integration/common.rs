@@ -82,7 +82,7 @@ impl TestEnv {
     /// tests move stored times with it.
     pub async fn execute_at(&self, sql: &str, at: chrono::DateTime<chrono::Utc>) {
         match self.db() {
-            Db::Sqlite(pool) => sqlx::query(sql).bind(at).execute(pool).await.map(|_| ()),
+            Db::Sqlite(pool, _) => sqlx::query(sql).bind(at).execute(pool).await.map(|_| ()),
             Db::Postgres(pool) => sqlx::query(sql).bind(at).execute(pool).await.map(|_| ()),
         }
         .unwrap_or_else(|e| panic!("[{}] {sql}: {e}", self.backend));
@@ -91,7 +91,7 @@ impl TestEnv {
     pub async fn count(&self, table: &str) -> i64 {
         let sql = format!("SELECT COUNT(*) FROM {table}");
         let (n,): (i64,) = match self.db() {
-            Db::Sqlite(pool) => sqlx::query_as(&sql).fetch_one(pool).await.unwrap(),
+            Db::Sqlite(pool, _) => sqlx::query_as(&sql).fetch_one(pool).await.unwrap(),
             Db::Postgres(pool) => sqlx::query_as(&sql).fetch_one(pool).await.unwrap(),
         };
         n
@@ -115,7 +115,7 @@ impl TestEnv {
             column("partner", "deactivated"),
         );
         let (wrong,): (i64,) = match self.db() {
-            Db::Sqlite(pool) => sqlx::query_as(&sql).fetch_one(pool).await.unwrap(),
+            Db::Sqlite(pool, _) => sqlx::query_as(&sql).fetch_one(pool).await.unwrap(),
             Db::Postgres(pool) => sqlx::query_as(&sql).fetch_one(pool).await.unwrap(),
         };
         assert_eq!(wrong, 0, "[{}] member counts that drifted", self.backend);
@@ -124,7 +124,7 @@ impl TestEnv {
     pub async fn count_action(&self, action: consort::domain::audit::AuditAction) -> i64 {
         let sql = "SELECT COUNT(*) FROM audit_events WHERE action = $1";
         let (n,): (i64,) = match self.db() {
-            Db::Sqlite(pool) => sqlx::query_as(sql)
+            Db::Sqlite(pool, _) => sqlx::query_as(sql)
                 .bind(action.as_str())
                 .fetch_one(pool)
                 .await
@@ -306,7 +306,7 @@ pub async fn snapshot(
 ) -> std::collections::BTreeMap<String, Vec<String>> {
     let mut out = std::collections::BTreeMap::new();
     match env.db() {
-        Db::Sqlite(pool) => {
+        Db::Sqlite(pool, _) => {
             let tables: Vec<String> = sqlx::query_scalar(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
             )

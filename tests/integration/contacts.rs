@@ -510,7 +510,7 @@ async fn benchmark_contacts_with_fifty_partner_organizations() {
             }};
         }
         match env.db() {
-            Db::Sqlite(pool) => organizations!(pool),
+            Db::Sqlite(pool, _) => organizations!(pool),
             Db::Postgres(pool) => organizations!(pool),
         }
         for (i, id) in partners.iter().enumerate() {

@@ -222,7 +222,7 @@ async fn forwarded_for_is_read_from_the_right() {
 async fn ips_in_trail(env: &TestEnv) -> Vec<String> {
     let sql = "SELECT DISTINCT ip FROM audit_events WHERE ip IS NOT NULL ORDER BY ip";
     match env.db() {
-        consort::db::Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_all(pool).await,
+        consort::db::Db::Sqlite(pool, _) => sqlx::query_scalar(sql).fetch_all(pool).await,
         consort::db::Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_all(pool).await,
     }
     .unwrap()
@@ -441,7 +441,7 @@ async fn a_short_idle_timeout_keeps_sessions_in_use() {
 async fn shift_last_seen(env: &TestEnv, secs: i64) {
     let sql = "SELECT id, last_seen_at FROM sessions";
     let rows: Vec<(Uuid, chrono::DateTime<chrono::Utc>)> = match env.db() {
-        consort::db::Db::Sqlite(pool) => sqlx::query_as(sql).fetch_all(pool).await,
+        consort::db::Db::Sqlite(pool, _) => sqlx::query_as(sql).fetch_all(pool).await,
         consort::db::Db::Postgres(pool) => sqlx::query_as(sql).fetch_all(pool).await,
     }
     .unwrap();
@@ -449,7 +449,7 @@ async fn shift_last_seen(env: &TestEnv, secs: i64) {
         let moved = at - chrono::Duration::seconds(secs);
         let sql = "UPDATE sessions SET last_seen_at = $1 WHERE id = $2";
         match env.db() {
-            consort::db::Db::Sqlite(pool) => sqlx::query(sql)
+            consort::db::Db::Sqlite(pool, _) => sqlx::query(sql)
                 .bind(moved)
                 .bind(id)
                 .execute(pool)

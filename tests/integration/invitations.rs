@@ -88,7 +88,7 @@ pub async fn token_for(env: &TestEnv, to: &str) -> String {
 
 async fn execute(env: &TestEnv, sql: &str) {
     match env.db() {
-        Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        Db::Sqlite(pool, _) => sqlx::query(sql).execute(pool).await.map(|_| ()),
         Db::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
     }
     .unwrap();

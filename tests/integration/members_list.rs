@@ -105,7 +105,7 @@ async fn tabs_search_and_sort_and_show_last_activity() {
             .unwrap()
             .to_utc();
         match env.db() {
-            Db::Sqlite(p) => sqlx::query(long_ago).bind(at).execute(p).await.map(|_| ()),
+            Db::Sqlite(p, _) => sqlx::query(long_ago).bind(at).execute(p).await.map(|_| ()),
             Db::Postgres(p) => sqlx::query(long_ago).bind(at).execute(p).await.map(|_| ()),
         }
         .unwrap();
@@ -176,7 +176,7 @@ pub async fn seed_people(env: &TestEnv, org: Uuid, kind: &str, people: &[(Uuid, 
         }};
     }
     match env.db() {
-        Db::Sqlite(pool) => insert!(pool),
+        Db::Sqlite(pool, _) => insert!(pool),
         Db::Postgres(pool) => {
             insert!(pool);
             sqlx::query("ANALYZE").execute(pool).await.unwrap();

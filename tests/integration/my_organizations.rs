@@ -357,7 +357,7 @@ async fn log_in_lands_in_the_organization_used_last_or_on_my_organizations() {
 /// A UUID as a literal of the backend's column type.
 fn uuid_literal(env: &TestEnv, id: Uuid) -> String {
     match env.db() {
-        consort::db::Db::Sqlite(_) => format!("X'{}'", id.simple()),
+        consort::db::Db::Sqlite(..) => format!("X'{}'", id.simple()),
         consort::db::Db::Postgres(_) => format!("'{id}'"),
     }
 }

@@ -20,7 +20,7 @@ async fn version(env: &TestEnv, org: &Org, user: Uuid) -> i64 {
 async fn open_seats(env: &TestEnv) -> i64 {
     let sql = "SELECT COUNT(*) FROM seat_periods WHERE ended_at IS NULL";
     let (n,): (i64,) = match env.db() {
-        consort::db::Db::Sqlite(p) => sqlx::query_as(sql).fetch_one(p).await.unwrap(),
+        consort::db::Db::Sqlite(p, _) => sqlx::query_as(sql).fetch_one(p).await.unwrap(),
         consort::db::Db::Postgres(p) => sqlx::query_as(sql).fetch_one(p).await.unwrap(),
     };
     n

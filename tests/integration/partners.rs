@@ -529,7 +529,7 @@ async fn benchmark_a_partner_in_five_hundred_organizations() {
             }};
         }
         match env.db() {
-            consort::db::Db::Sqlite(pool) => seed!(pool),
+            consort::db::Db::Sqlite(pool, _) => seed!(pool),
             consort::db::Db::Postgres(pool) => seed!(pool),
         }
         let slug = "client-250";

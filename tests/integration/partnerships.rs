@@ -927,7 +927,7 @@ async fn benchmark_the_partners_tab_with_a_thousand_relationships() {
             }};
         }
         match env.db() {
-            consort::db::Db::Sqlite(pool) => seed!(pool),
+            consort::db::Db::Sqlite(pool, _) => seed!(pool),
             consort::db::Db::Postgres(pool) => seed!(pool),
         }
         let mut times = Vec::new();

@@ -42,7 +42,7 @@ impl Fault {
 
 async fn execute(env: &TestEnv, sql: &str) {
     match env.db() {
-        Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        Db::Sqlite(pool, _) => sqlx::query(sql).execute(pool).await.map(|_| ()),
         Db::Postgres(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()),
     }
     .unwrap();
@@ -52,7 +52,7 @@ async fn execute(env: &TestEnv, sql: &str) {
 async fn inject(env: &TestEnv, fault: Fault) {
     let table = fault.table();
     let sql = match env.db() {
-        Db::Sqlite(_) => format!(
+        Db::Sqlite(..) => format!(
             "CREATE TRIGGER injected_fault BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, 'injected fault'); END"
         ),
         Db::Postgres(_) => format!(
@@ -65,7 +65,7 @@ async fn inject(env: &TestEnv, fault: Fault) {
 
 async fn heal(env: &TestEnv, fault: Fault) {
     let sql = match env.db() {
-        Db::Sqlite(_) => "DROP TRIGGER injected_fault".to_string(),
+        Db::Sqlite(..) => "DROP TRIGGER injected_fault".to_string(),
         Db::Postgres(_) => format!(
             "DROP TRIGGER injected_fault ON {}; DROP FUNCTION injected_fault();",
             fault.table()
