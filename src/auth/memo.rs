@@ -6,18 +6,29 @@
 
 use super::session::{self, Session, Timeouts};
 use crate::db::Db;
-use crate::db::organizations::{self, OrganizationVisit};
+use crate::db::organizations::{self, FrameCounts, OrganizationVisit};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 type VisitCell = Arc<OnceCell<Option<OrganizationVisit>>>;
+type CountsCell = Arc<OnceCell<FrameCounts>>;
 
 #[derive(Debug, Default)]
 pub struct RequestMemo {
     session: OnceCell<Option<Session>>,
     visits: Mutex<HashMap<(String, Uuid), VisitCell>>,
+    counts: Mutex<HashMap<Uuid, CountsCell>>,
+}
+
+/// The cell under `key`, made empty the first time.
+fn cell<K: Eq + std::hash::Hash, V: Default + Clone>(map: &Mutex<HashMap<K, V>>, key: K) -> V {
+    map.lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .entry(key)
+        .or_default()
+        .clone()
 }
 
 impl RequestMemo {
@@ -42,16 +53,23 @@ impl RequestMemo {
         slug: &str,
         user_id: Uuid,
     ) -> Result<Option<OrganizationVisit>, sqlx::Error> {
-        let cell = self
-            .visits
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .entry((slug.to_owned(), user_id))
-            .or_default()
-            .clone();
-        cell.get_or_try_init(|| organizations::visit(db, slug, user_id))
+        cell(&self.visits, (slug.to_owned(), user_id))
+            .get_or_try_init(|| organizations::visit(db, slug, user_id))
             .await
             .cloned()
+    }
+
+    /// The organization's frame counts, read once (the frame shows them, a
+    /// members list takes its totals from them).
+    pub async fn frame_counts(
+        &self,
+        db: &Db,
+        organization_id: Uuid,
+    ) -> Result<FrameCounts, sqlx::Error> {
+        cell(&self.counts, organization_id)
+            .get_or_try_init(|| organizations::frame_counts(db, organization_id))
+            .await
+            .copied()
     }
 }
 
@@ -79,5 +97,17 @@ pub async fn visit(
     match memo {
         Some(memo) => memo.visit(db, slug, user_id).await,
         None => organizations::visit(db, slug, user_id).await,
+    }
+}
+
+/// The organization's frame counts: from the memo when the request has one.
+pub async fn frame_counts(
+    memo: Option<&RequestMemo>,
+    db: &Db,
+    organization_id: Uuid,
+) -> Result<FrameCounts, sqlx::Error> {
+    match memo {
+        Some(memo) => memo.frame_counts(db, organization_id).await,
+        None => organizations::frame_counts(db, organization_id).await,
     }
 }

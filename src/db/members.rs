@@ -49,11 +49,13 @@ const LOCK_ORGANIZATION: &str = "SELECT id FROM organizations WHERE id = $1 FOR 
 
 /// One page (of `page_size`) of the members that pass `filter`, and how many pass it.
 /// Filtering, sorting and paging read only `memberships` (and its indexes); the
-/// users of the page's rows are joined afterwards.
+/// users of the page's rows are joined afterwards. `known` are the
+/// organization's counters when the caller has already read them.
 pub async fn list(
     db: &Db,
     organization_id: Uuid,
     filter: &ListFilter<'_>,
+    known: Option<super::organizations::MemberCounts>,
     page: u32,
     page_size: u32,
 ) -> Result<(Vec<MemberRow>, i64), sqlx::Error> {
@@ -63,7 +65,10 @@ pub async fn list(
     // sub-account scope counts the rows that pass.
     let counted = filter.search.trim().is_empty() && filter.scope.is_none();
     let kept = if counted {
-        let counts = super::organizations::member_counts(db, organization_id).await?;
+        let counts = match known {
+            Some(counts) => counts,
+            None => super::organizations::member_counts(db, organization_id).await?,
+        };
         Some(match filter.kind {
             Some(kind) => counts.of(filter.status, kind),
             None => counts.with_status(filter.status),

@@ -41,8 +41,24 @@ pub async fn list(
         descending: query.descending,
         scope: ctx.membership.sub_account_scope,
     };
-    let (rows, total) =
-        db::members::list(&state.db, ctx.organization.id, &filter, page, PAGE_SIZE).await?;
+    // A page render shares the counts its frame reads.
+    let known = match state.memo.as_deref() {
+        Some(memo) => Some(
+            memo.frame_counts(&state.db, ctx.organization.id)
+                .await?
+                .members,
+        ),
+        None => None,
+    };
+    let (rows, total) = db::members::list(
+        &state.db,
+        ctx.organization.id,
+        &filter,
+        known,
+        page,
+        PAGE_SIZE,
+    )
+    .await?;
     let limited: Vec<MembershipId> = rows
         .iter()
         .filter(|r| !r.all_sub_accounts)

@@ -158,7 +158,7 @@ pub async fn shell(
     let user = db::users::find(&state.db, user_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    let counts = db::organizations::frame_counts(&state.db, org.id).await?;
+    let counts = memo::frame_counts(state.memo.as_deref(), &state.db, org.id).await?;
     let organizations = db::organizations::for_user(&state.db, user_id)
         .await?
         .into_iter()

@@ -182,6 +182,7 @@ pub async fn delete(
             descending: false,
             scope: None,
         },
+        None,
         1,
         NOTIFY_LIMIT,
     )
