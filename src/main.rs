@@ -21,6 +21,7 @@ async fn main() -> std::process::ExitCode {
 
 #[cfg(feature = "ssr")]
 async fn serve(config: consort::config::Config) -> Result<(), String> {
+    use axum::serve::ListenerExt;
     use consort::config::MailMode;
     use consort::{db::Db, mail, state::AppState, web};
     use leptos::config::get_configuration;
@@ -98,9 +99,16 @@ async fn serve(config: consort::config::Config) -> Result<(), String> {
         });
     }
     let app = web::router::router(state, dev_mailbox);
+    // No Nagle delay: a response written in pieces (a file's chunks after its
+    // headers) would otherwise wait for the client's delayed ACK, up to 40 ms.
     let listener = tokio::net::TcpListener::bind(listen)
         .await
-        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?
+        .tap_io(|connection| {
+            if let Err(error) = connection.set_nodelay(true) {
+                tracing::debug!(%error, "cannot turn off Nagle's algorithm");
+            }
+        });
     tracing::info!(
         database = db.backend(),
         mail = transport.as_ref().map_or("queued", |t| t.name()),
