@@ -218,12 +218,23 @@ pub async fn find_by_slug(db: &Db, slug: &str) -> Result<Option<OrganizationRow>
 }
 
 /// An organization found by slug, with the user's membership in it (whatever
-/// its status; none for an outsider) and when they were last active there.
+/// its status; none for an outsider), when they were last active there, and
+/// who they are.
 #[derive(Clone, Debug)]
 pub struct OrganizationVisit {
     pub organization: OrganizationRow,
     pub membership: Option<MembershipFacts>,
     pub last_active_at: Option<DateTime<Utc>>,
+    /// None only when the user row is gone.
+    pub visitor: Option<Visitor>,
+}
+
+/// The visiting user, as the frame shows them and notices sign for them.
+#[derive(Clone, Debug)]
+pub struct Visitor {
+    pub name: String,
+    pub email: String,
+    pub created_at: DateTime<Utc>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -238,10 +249,13 @@ struct VisitRow {
     all_sub_accounts: Option<bool>,
     last_active_at: Option<DateTime<Utc>>,
     access_ends_at: Option<DateTime<Utc>>,
+    visitor_name: Option<String>,
+    visitor_email: Option<String>,
+    visitor_since: Option<DateTime<Utc>>,
 }
 
-/// The organization with this slug and `user_id`'s membership in it, in one
-/// statement (two index lookups).
+/// The organization with this slug, `user_id`'s membership in it and the
+/// user, in one statement (three index lookups).
 pub async fn visit(
     db: &Db,
     slug: &str,
@@ -250,9 +264,11 @@ pub async fn visit(
     let row: Option<VisitRow> = on_db!(db, pool => sqlx::query_as(
         "SELECT o.id, o.name, o.slug, o.invitation_lifetime_secs, o.created_at,
                 m.id AS membership_id, m.kind, m.role, m.status, m.modules, m.all_sub_accounts,
-                m.last_active_at, m.access_ends_at
+                m.last_active_at, m.access_ends_at,
+                u.name AS visitor_name, u.email AS visitor_email, u.created_at AS visitor_since
          FROM organizations o
          LEFT JOIN memberships m ON m.organization_id = o.id AND m.user_id = $2
+         LEFT JOIN users u ON u.id = $2
          WHERE o.slug = $1",
     ).bind(slug).bind(user_id).fetch_optional(pool).await)?;
     let at = now();
@@ -271,10 +287,19 @@ pub async fn visit(
             }
             _ => None,
         };
+        let visitor = match (row.visitor_name, row.visitor_email, row.visitor_since) {
+            (Some(name), Some(email), Some(created_at)) => Some(Visitor {
+                name,
+                email,
+                created_at,
+            }),
+            _ => None,
+        };
         OrganizationVisit {
             organization: row.organization,
             membership,
             last_active_at: row.last_active_at,
+            visitor,
         }
     }))
 }

@@ -264,7 +264,7 @@ pub async fn approve(
         }),
     )
     .await?;
-    let actor = ctx.actor_name(state).await?;
+    let actor = ctx.actor_name().to_owned();
     let link = state.link(&format!("/o/{}", ctx.organization.slug));
     let mail = mails::approved(
         &row.name,

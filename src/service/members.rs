@@ -255,7 +255,7 @@ pub async fn set_active(
         }
         _ => None,
     };
-    let actor = ctx.actor_name(state).await?;
+    let actor = ctx.actor_name().to_owned();
     let mail = ctx.notice_from(state, &actor, notice, &row.name);
     let mut tx = state.db.begin().await?;
     db::members::change(

@@ -30,6 +30,8 @@ pub struct MemberContext {
     pub membership: MembershipFacts,
     /// When the member last opened the organization (kept to `ACTIVITY_GRAIN`).
     pub last_active_at: Option<DateTime<Utc>>,
+    /// The member's name, email and sign-up time, read with the membership.
+    pub visitor: db::organizations::Visitor,
 }
 
 impl MemberContext {
@@ -83,16 +85,12 @@ impl MemberContext {
         notice: MemberNotice,
         name: &str,
     ) -> Result<Rendered, AppError> {
-        let actor = self.actor_name(state).await?;
-        Ok(self.notice_from(state, &actor, notice, name))
+        Ok(self.notice_from(state, self.actor_name(), notice, name))
     }
 
     /// The actor's name, as notices sign it.
-    pub async fn actor_name(&self, state: &AppState) -> Result<String, AppError> {
-        Ok(db::users::find(&state.db, self.user_id)
-            .await?
-            .map(|u| u.name)
-            .unwrap_or_default())
+    pub fn actor_name(&self) -> &str {
+        &self.visitor.name
     }
 
     /// [`MemberContext::notice`] with the actor's name already read (for many at once).
@@ -129,11 +127,13 @@ pub async fn member_context(
     };
     authorize(&actor, action, Target::Organization(visit.organization.id))?;
     let membership = actor.membership.ok_or(AppError::Internal)?;
+    let visitor = visit.visitor.ok_or(AppError::Unauthenticated)?;
     Ok(MemberContext {
         organization: visit.organization,
         user_id: current.user_id,
         membership,
         last_active_at: visit.last_active_at,
+        visitor,
     })
 }
 
@@ -149,18 +149,19 @@ pub async fn shell(
         user_id,
         membership,
         last_active_at,
+        visitor: user,
     } = member_context(state, current, slug, Action::ViewOrganization).await?;
     // A write only when the stored time is a grain old, not on every view.
     let now = db::now();
     if last_active_at.is_none_or(|at| now - at >= ACTIVITY_GRAIN) {
         db::members::touch(&state.db, org.id, user_id, ACTIVITY_GRAIN).await?;
     }
-    let user = db::users::find(&state.db, user_id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    let counts = memo::frame_counts(state.memo.as_deref(), &state.db, org.id).await?;
-    let organizations = db::organizations::for_user(&state.db, user_id)
-        .await?
+    // Two independent reads, each on its own connection: one round trip, not two.
+    let (counts, organizations) = tokio::try_join!(
+        memo::frame_counts(state.memo.as_deref(), &state.db, org.id),
+        db::organizations::for_user(&state.db, user_id),
+    )?;
+    let organizations = organizations
         .into_iter()
         .map(OrganizationSummary::from)
         .collect();

@@ -187,7 +187,7 @@ pub async fn delete(
         NOTIFY_LIMIT,
     )
     .await?;
-    let actor = ctx.actor_name(state).await?;
+    let actor = ctx.actor_name().to_owned();
     let mails: Vec<_> = people
         .iter()
         .filter(|p| p.user_id != ctx.user_id)

@@ -95,7 +95,7 @@ async fn change(
     ends: Option<DateTime<Utc>>,
     version: i64,
 ) -> Result<(), AppError> {
-    let actor = ctx.actor_name(state).await?;
+    let actor = ctx.actor_name().to_owned();
     let mut tx = state.db.begin().await?;
     write_in(&mut tx, state, client, ctx, &actor, row, ends, version).await?;
     tx.commit().await?;

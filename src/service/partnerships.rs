@@ -180,7 +180,7 @@ pub async fn send(
             None => Err(blocked(Blocked::AlreadySent)),
         };
     };
-    let actor = ctx.actor_name(state).await?;
+    let actor = ctx.actor_name().to_owned();
     db::partnerships::add_event(
         &mut tx,
         &db::partnerships::NewEvent {
@@ -300,7 +300,7 @@ pub async fn act(
     if !db::partnerships::change(&mut tx, id, version, live, answered_by).await? {
         return Err(AppError::Conflict(CHANGED.into()));
     }
-    let actor = ctx.actor_name(state).await?;
+    let actor = ctx.actor_name().to_owned();
     db::partnerships::add_event(
         &mut tx,
         &db::partnerships::NewEvent {
