@@ -122,6 +122,7 @@ wasm-size:
 		[ -f "$$chunk" ] || continue; size=$$(brotli -c -q 11 "$$chunk" | wc -c); n=$$((n + 1)); total=$$((total + size)); \
 		[ $$size -gt $$largest ] && largest=$$size; done; \
 	printf "Lazy chunks: %d files, %d brotli in all, the largest %d\n" $$n $$total $$largest
+	@python3 scripts/wasm-first-load.py
 
 lint: tools
 	cargo fmt --check
