@@ -25,9 +25,9 @@ if not manifest.exists():
 main = brotli("consort.wasm")
 routes = []
 for split, chunks in json.loads(manifest.read_text()).items():
-    name = split.strip("_").split("_view_")[0].split("_route")[0]
     if "_route_view_" not in split:
         continue
+    name = split.strip("_").split("_route_view_")[0]
     routes.append((main + sum(brotli(f"{c}.wasm") for c in chunks), len(chunks), name))
 routes.sort()
 for label, (total, count, name) in (("lightest", routes[0]), ("heaviest", routes[-1])):

@@ -264,12 +264,12 @@ pub async fn approve(
         }),
     )
     .await?;
-    let actor = ctx.actor_name().to_owned();
+    let actor = ctx.actor_name();
     let link = state.link(&format!("/o/{}", ctx.organization.slug));
     let mail = mails::approved(
         &row.name,
         &ctx.organization.name,
-        &actor,
+        actor,
         grant.role.label(),
         &link,
     );

@@ -255,8 +255,8 @@ pub async fn set_active(
         }
         _ => None,
     };
-    let actor = ctx.actor_name().to_owned();
-    let mail = ctx.notice_from(state, &actor, notice, &row.name);
+    let actor = ctx.actor_name();
+    let mail = ctx.notice(state, notice, &row.name);
     let mut tx = state.db.begin().await?;
     db::members::change(
         &mut tx,
@@ -273,7 +273,7 @@ pub async fn set_active(
             state,
             client,
             &ctx,
-            &actor,
+            actor,
             &row,
             end,
             version + 1,
@@ -311,7 +311,7 @@ pub async fn remove(
         "You cannot remove yourself here: leave the organization from Account settings.",
     )
     .await?;
-    let mail = ctx.notice(state, MemberNotice::Removed, &row.name).await?;
+    let mail = ctx.notice(state, MemberNotice::Removed, &row.name);
     let mut tx = state.db.begin().await?;
     db::members::change(
         &mut tx,
@@ -373,7 +373,7 @@ pub async fn change_kind(
         MembershipKind::Team => MemberNotice::MadeTeamMember,
         MembershipKind::Partner => MemberNotice::MadePartner,
     };
-    let mail = ctx.notice(state, notice, &row.name).await?;
+    let mail = ctx.notice(state, notice, &row.name);
     let mut tx = state.db.begin().await?;
     db::members::change(
         &mut tx,

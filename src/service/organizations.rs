@@ -79,30 +79,20 @@ impl MemberContext {
 
     /// The mail that tells `name` what the actor did to their membership;
     /// queue it in the change's transaction.
-    pub async fn notice(
-        &self,
-        state: &AppState,
-        notice: MemberNotice,
-        name: &str,
-    ) -> Result<Rendered, AppError> {
-        Ok(self.notice_from(state, self.actor_name(), notice, name))
+    pub fn notice(&self, state: &AppState, notice: MemberNotice, name: &str) -> Rendered {
+        let link = state.link(&format!("/o/{}", self.organization.slug));
+        member_notice(
+            notice,
+            name,
+            &self.organization.name,
+            self.actor_name(),
+            &link,
+        )
     }
 
     /// The actor's name, as notices sign it.
     pub fn actor_name(&self) -> &str {
         &self.visitor.name
-    }
-
-    /// [`MemberContext::notice`] with the actor's name already read (for many at once).
-    pub fn notice_from(
-        &self,
-        state: &AppState,
-        actor: &str,
-        notice: MemberNotice,
-        name: &str,
-    ) -> Rendered {
-        let link = state.link(&format!("/o/{}", self.organization.slug));
-        member_notice(notice, name, &self.organization.name, actor, &link)
     }
 }
 

@@ -53,7 +53,7 @@ pub async fn transfer(
             to.name
         )));
     }
-    let mail = ctx.notice(state, MemberNotice::MadeOwner, &to.name).await?;
+    let mail = ctx.notice(state, MemberNotice::MadeOwner, &to.name);
     let mut tx = state.db.begin().await?;
     db::members::transfer_ownership(&mut tx, org, from.id, to.id, version, step_down)
         .await
@@ -187,18 +187,18 @@ pub async fn delete(
         NOTIFY_LIMIT,
     )
     .await?;
-    let actor = ctx.actor_name().to_owned();
+    let actor = ctx.actor_name();
     let mails: Vec<_> = people
         .iter()
         .filter(|p| p.user_id != ctx.user_id)
         .map(|p| {
-            let mail = ctx.notice_from(state, &actor, MemberNotice::OrganizationDeleted, &p.name);
+            let mail = ctx.notice(state, MemberNotice::OrganizationDeleted, &p.name);
             (p.email.as_str(), mail)
         })
         .collect();
     let mut tx = state.db.begin().await?;
     // Its partner organizations see the relationships end (timeline, email).
-    super::partnerships::end_all(&mut tx, state, &ctx, &actor).await?;
+    super::partnerships::end_all(&mut tx, state, &ctx, actor).await?;
     if !db::organizations::delete(&mut tx, ctx.organization.id).await? {
         return Err(AppError::NotFound(
             "This organization has been deleted already.".into(),

@@ -95,9 +95,9 @@ async fn change(
     ends: Option<DateTime<Utc>>,
     version: i64,
 ) -> Result<(), AppError> {
-    let actor = ctx.actor_name().to_owned();
+    let actor = ctx.actor_name();
     let mut tx = state.db.begin().await?;
-    write_in(&mut tx, state, client, ctx, &actor, row, ends, version).await?;
+    write_in(&mut tx, state, client, ctx, actor, row, ends, version).await?;
     tx.commit().await?;
     state.mailer.wake();
     Ok(())

@@ -180,7 +180,7 @@ pub async fn send(
             None => Err(blocked(Blocked::AlreadySent)),
         };
     };
-    let actor = ctx.actor_name().to_owned();
+    let actor = ctx.actor_name();
     db::partnerships::add_event(
         &mut tx,
         &db::partnerships::NewEvent {
@@ -188,7 +188,7 @@ pub async fn send(
             event: PartnershipEvent::Sent,
             side: Side::Requester,
             actor_user_id: Some(ctx.user_id),
-            actor_name: &actor,
+            actor_name: actor,
             organization: &ctx.organization.name,
             requester_sees: true,
             recipient_sees: true,
@@ -219,7 +219,7 @@ pub async fn send(
             for person in &to {
                 let mail = mails::received(
                     &person.name,
-                    &actor,
+                    actor,
                     &ctx.organization.name,
                     &other.name,
                     &link,
@@ -229,7 +229,7 @@ pub async fn send(
         }
         None => {
             let mail = mails::invite_to_create(
-                &actor,
+                actor,
                 &ctx.organization.name,
                 &state.link("/signup"),
                 &state.link("/login?next=/organizations"),
@@ -300,7 +300,7 @@ pub async fn act(
     if !db::partnerships::change(&mut tx, id, version, live, answered_by).await? {
         return Err(AppError::Conflict(CHANGED.into()));
     }
-    let actor = ctx.actor_name().to_owned();
+    let actor = ctx.actor_name();
     db::partnerships::add_event(
         &mut tx,
         &db::partnerships::NewEvent {
@@ -308,7 +308,7 @@ pub async fn act(
             event: mv.event(),
             side,
             actor_user_id: Some(ctx.user_id),
-            actor_name: &actor,
+            actor_name: actor,
             organization: &ctx.organization.name,
             requester_sees: before.sees(Side::Requester, side),
             recipient_sees: before.sees(Side::Recipient, side),
@@ -349,7 +349,7 @@ pub async fn act(
             mv,
             before.status,
             other,
-            &actor,
+            actor,
         )
         .await?;
     }
