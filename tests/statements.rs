@@ -12,6 +12,8 @@ mod common;
 
 use axum::body::{Body, to_bytes};
 use common::TestEnv;
+use consort::domain::invitation::{DraftRow, InviteSource};
+use consort::domain::role::{MembershipKind, Role};
 use std::sync::Mutex;
 use tower::ServiceExt;
 use tracing::field::{Field, Visit};
@@ -74,13 +76,40 @@ async fn reads_only(env: &TestEnv, path: &str, token: &str, shows: &str, max: us
 
 /// The statements `path` runs for the owner, and the page.
 async fn statements_of(env: &TestEnv, path: &str, token: &str) -> (Vec<String>, String) {
-    let router = consort::web::router::router(env.state.clone(), false);
     let request = http::Request::get(path)
         .header(http::header::HOST, "localhost:3000")
         .header(http::header::ACCEPT, "text/html")
         .header(http::header::COOKIE, format!("consort_session={token}"))
         .body(Body::empty())
         .unwrap();
+    statements_of_request(env, path, request).await
+}
+
+/// The statements a server function runs when the owner calls it with the
+/// JSON `body`, and its answer.
+async fn statements_of_call(
+    env: &TestEnv,
+    path: &str,
+    token: &str,
+    body: serde_json::Value,
+) -> (Vec<String>, String) {
+    let request = http::Request::post(path)
+        .header(http::header::HOST, "localhost:3000")
+        .header(http::header::ORIGIN, "http://localhost:3000")
+        .header(http::header::ACCEPT, "application/json")
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .header(http::header::COOKIE, format!("consort_session={token}"))
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    statements_of_request(env, path, request).await
+}
+
+async fn statements_of_request(
+    env: &TestEnv,
+    path: &str,
+    request: http::Request<Body>,
+) -> (Vec<String>, String) {
+    let router = consort::web::router::router(env.state.clone(), false);
     STATEMENTS.lock().unwrap().clear();
     let response = router.oneshot(request).await.unwrap();
     assert_eq!(
@@ -217,6 +246,64 @@ async fn the_members_page_reads_each_thing_once_and_writes_nothing() {
         // counts) and the page, cut by index ranges, in one statement each.
         let contacts = format!("/o/{slug}/contacts");
         reads_only(env, &contacts, &owner.token, "Team member · Owner", 6).await;
+
+        // The invite dialog: checking an address reads the session, the
+        // organization with the membership, what the organization has to do
+        // with the address (one statement) and its former members; no
+        // sub-accounts when no row names any.
+        let source = InviteSource::Rows(vec![DraftRow {
+            input: "new.person@example.com".into(),
+            kind: MembershipKind::Team,
+            access_until: String::new(),
+            role: Role::User,
+            modules: vec![],
+            sub_accounts: None,
+            restore: false,
+        }]);
+        let call = serde_json::json!({ "slug": slug, "source": source });
+        let (statements, answer) =
+            statements_of_call(env, "/api/check_invitations", &owner.token, call.clone()).await;
+        assert!(
+            answer.contains("new.person@example.com"),
+            "[{}] {answer}",
+            env.backend
+        );
+        assert!(
+            writes(&statements).is_empty(),
+            "[{}] a check writes nothing: {statements:?}",
+            env.backend
+        );
+        assert!(
+            statements.len() <= 4,
+            "[{}] {} statements to check one address:\n{}",
+            env.backend,
+            statements.len(),
+            statements.join("\n---\n")
+        );
+        // Sending reads the same once, then stores the mail, the invitation
+        // and the audit event, one statement each, in one transaction.
+        let (statements, answer) =
+            statements_of_call(env, "/api/send_invitations", &owner.token, call).await;
+        assert!(
+            answer.contains("\"invited\":1"),
+            "[{}] {answer}",
+            env.backend
+        );
+        let inserts = statements
+            .iter()
+            .filter(|s| s.trim_start().to_uppercase().starts_with("INSERT"))
+            .count();
+        assert_eq!(inserts, 3, "[{}] {statements:?}", env.backend);
+        let reads = statements
+            .iter()
+            .take_while(|s| writes(std::slice::from_ref(*s)).is_empty())
+            .count();
+        assert!(
+            reads <= 4,
+            "[{}] {reads} reads before sending one invitation:\n{}",
+            env.backend,
+            statements.join("\n---\n")
+        );
     })
     .await;
 }

@@ -5,6 +5,7 @@
 pub mod access_ends;
 pub mod access_requests;
 pub mod account_closing;
+pub mod address_standing;
 pub mod audit;
 pub mod billing;
 pub mod contacts;

@@ -81,7 +81,7 @@ pub async fn send(
             "No address in the list can be invited: see the reason next to each one.",
         ));
     }
-    let inviter = inviter_name(state, ctx.user_id).await?;
+    let inviter = ctx.actor_name();
     let expires_at = expiry(&ctx);
     let org = &ctx.organization;
     let rows: Vec<db::invitations::NewInvitation> = invitees
@@ -90,7 +90,7 @@ pub async fn send(
             let (token, token_hash) = token::generate();
             let mail = templates::invitation(&templates::Invitation {
                 organization: &org.name,
-                inviter: &inviter,
+                inviter,
                 role: invitee.role.label(),
                 partner: invitee.kind == MembershipKind::Partner,
                 access_until: invitee
@@ -155,8 +155,7 @@ async fn evaluate(
     source: InviteSource,
 ) -> Result<(CheckReport, Vec<Invitee>), AppError> {
     let org_id = ctx.organization.id;
-    let sub_accounts = db::sub_accounts::list(&state.db, org_id).await?;
-    let index = SubAccountIndex::new(sub_accounts.into_iter().map(SubAccount::from).collect());
+    let index = sub_account_index(state, org_id, &source).await?;
     let candidates = match source {
         InviteSource::Rows(rows) => {
             if rows.is_empty() {
@@ -184,34 +183,48 @@ async fn evaluate(
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let member_keys = db::organizations::member_email_keys(&state.db, org_id, &keys).await?;
-    let pending = db::invitations::pending_by_email(&state.db, org_id, &keys).await?;
-    // Only addresses invited as team members can clash with a team elsewhere.
-    let as_team: Vec<String> = candidates
-        .iter()
-        .filter(|c| c.kind == Ok(MembershipKind::Team))
-        .filter_map(|c| c.email.as_ref().ok().map(EmailAddress::key))
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    let team_elsewhere = db::organizations::team_elsewhere(&state.db, org_id, &as_team).await?;
     let now = db::now();
     let since = now - Duration::days(REINSTATE_DAYS);
     // Restored access meets the same rules as chosen access: the check refuses
-    // a role or sub-accounts the inviter could not give.
-    let former = db::former_members::for_keys(&state.db, org_id, &keys, since).await?;
-    let own = super::members::grantable_sub_accounts(state, ctx).await?;
+    // a role or sub-accounts the inviter could not give. The three reads are
+    // independent, so they run at once, each on its own connection.
+    let (standing, former, own) = tokio::try_join!(
+        async { Ok::<_, AppError>(db::address_standing::of(&state.db, org_id, &keys).await?) },
+        async { Ok(db::former_members::for_keys(&state.db, org_id, &keys, since).await?) },
+        super::members::grantable_sub_accounts(state, ctx),
+    )?;
     Ok(invitation_check::check(
         candidates,
         &Context {
             inviter_role: ctx.membership.role,
             inviter_sub_accounts: own.as_deref(),
-            member_keys: &member_keys,
-            pending: &pending,
-            team_elsewhere: &team_elsewhere,
+            member_keys: &standing.members,
+            pending: &standing.pending,
+            team_elsewhere: &standing.team_elsewhere,
             former: &former,
             now: now.into(),
         },
+    ))
+}
+
+/// The organization's sub-accounts, by id and by name, when the source can
+/// name any: a CSV file, or rows that limit access to some sub-accounts.
+async fn sub_account_index(
+    state: &AppState,
+    organization_id: Uuid,
+    source: &InviteSource,
+) -> Result<SubAccountIndex, AppError> {
+    let names_any = match source {
+        InviteSource::Rows(rows) => rows.iter().any(|row| row.sub_accounts.is_some()),
+        InviteSource::Csv(_) => true,
+    };
+    let sub_accounts = if names_any {
+        db::sub_accounts::list(&state.db, organization_id).await?
+    } else {
+        Vec::new()
+    };
+    Ok(SubAccountIndex::new(
+        sub_accounts.into_iter().map(SubAccount::from).collect(),
     ))
 }
 
@@ -221,13 +234,6 @@ fn expiry(ctx: &MemberContext) -> DateTime<Utc> {
 
 pub fn acceptance_link(state: &AppState, token: &str) -> String {
     state.link(&format!("/invitations/accept?token={token}"))
-}
-
-async fn inviter_name(state: &AppState, user_id: Uuid) -> Result<String, AppError> {
-    Ok(db::users::find(&state.db, user_id)
-        .await?
-        .map(|u| u.name)
-        .unwrap_or_else(|| "Someone".into()))
 }
 
 /// One page of open invitations.
@@ -322,13 +328,13 @@ pub async fn resend(
         .filter(|i| i.status == InvitationStatus::Pending)
         .ok_or_else(|| AppError::NotFound(NOT_OPEN.into()))?;
     let subject = id.to_string();
-    let inviter = inviter_name(state, ctx.user_id).await?;
+    let inviter = ctx.actor_name();
     let expires_at = expiry(&ctx);
     let (token, token_hash) = token::generate();
     let role = invitation.role;
     let mail = templates::invitation(&templates::Invitation {
         organization: &org.name,
-        inviter: &inviter,
+        inviter,
         role: role.label(),
         partner: invitation.kind == MembershipKind::Partner,
         access_until: invitation
