@@ -14,7 +14,6 @@ use crate::domain::page::PAGE_SIZE;
 use crate::domain::role::{MembershipKind, Role};
 use chrono::{DateTime, Utc};
 use sqlx::{Database, Encode, QueryBuilder, Type};
-use std::collections::HashMap;
 use uuid::Uuid;
 
 /// One invitation to store, with its mail.
@@ -124,29 +123,6 @@ pub async fn store_batch(
         Err(e) if is_unique_violation(&e) => Err(StoreError::AlreadyInvited),
         Err(e) => Err(e.into()),
     }
-}
-
-/// The pending invitations (expired ones too: they can be resent) of an
-/// organization to any of the address keys `among`, by key. Read through the
-/// `invitations_one_pending` index, a batch of keys at a time.
-pub async fn pending_by_email(
-    db: &Db,
-    organization_id: Uuid,
-    among: &[String],
-) -> Result<HashMap<String, Uuid>, sqlx::Error> {
-    let mut found = HashMap::new();
-    for keys in among.chunks(super::KEYS_PER_QUERY) {
-        let rows: Vec<(String, Uuid)> = on_db!(db, pool => {
-            let mut query = QueryBuilder::new(
-                "SELECT email_key, id FROM invitations WHERE status = 'pending' AND organization_id = ",
-            );
-            query.push_bind(organization_id).push(" AND email_key IN ");
-            super::push_key_list(&mut query, keys);
-            query.build_query_as().fetch_all(pool).await
-        })?;
-        found.extend(rows);
-    }
-    Ok(found)
 }
 
 /// An invitation with what the tab and the acceptance page show.

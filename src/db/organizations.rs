@@ -11,8 +11,6 @@ use crate::domain::organization::slug_candidate;
 use crate::domain::policy::MembershipFacts;
 use crate::domain::role::{MemberStatus, MembershipKind, Role};
 use chrono::{DateTime, Utc};
-use sqlx::QueryBuilder;
-use std::collections::HashSet;
 use uuid::Uuid;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -479,61 +477,6 @@ pub async fn frame_counts(db: &Db, organization_id: Uuid) -> Result<FrameCounts,
          FROM member_counts WHERE organization_id = $1",
     ).bind(organization_id).fetch_optional(pool).await)?;
     Ok(counts.unwrap_or_default())
-}
-
-/// The address keys of everyone with a membership in the organization.
-pub async fn member_email_keys(
-    db: &Db,
-    organization_id: Uuid,
-    among: &[String],
-) -> Result<HashSet<String>, sqlx::Error> {
-    keys_where(
-        db,
-        "SELECT u.email_key FROM users u JOIN memberships m ON m.user_id = u.id
-         WHERE m.organization_id = ",
-        organization_id,
-        among,
-    )
-    .await
-}
-
-/// Which of the address keys `among` belong to a team member of another
-/// organization than `organization_id` (deactivated or not: the one-team rule
-/// counts every team membership). By the users' address index and the one-team index.
-pub async fn team_elsewhere(
-    db: &Db,
-    organization_id: Uuid,
-    among: &[String],
-) -> Result<HashSet<String>, sqlx::Error> {
-    keys_where(
-        db,
-        "SELECT u.email_key FROM users u JOIN memberships m ON m.user_id = u.id AND m.kind = 'team'
-         WHERE m.organization_id <> ",
-        organization_id,
-        among,
-    )
-    .await
-}
-
-/// The keys of `among` that `select` (ending in a comparison with the
-/// organization) finds, a batch of keys per statement.
-async fn keys_where(
-    db: &Db,
-    select: &'static str,
-    organization_id: Uuid,
-    among: &[String],
-) -> Result<HashSet<String>, sqlx::Error> {
-    let mut found = HashSet::new();
-    for keys in among.chunks(super::KEYS_PER_QUERY) {
-        let rows: Vec<(String,)> = on_db!(db, pool => {
-            let mut query = QueryBuilder::new(select);
-            query.push_bind(organization_id).push(" AND u.email_key IN ");
-            super::push_key_list(&mut query, keys);
-            query.build_query_as().fetch_all(pool).await
-        })?;
-        found.extend(rows.into_iter().map(|(key,)| key));
-    }
-    Ok(found)
 }
 
 /// The organization where `user_id` is a team member, if any (by the one-team index).
