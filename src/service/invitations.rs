@@ -155,23 +155,24 @@ async fn evaluate(
     source: InviteSource,
 ) -> Result<(CheckReport, Vec<Invitee>), AppError> {
     let org_id = ctx.organization.id;
+    // A list refused for its length is refused before anything is read.
+    if let InviteSource::Rows(rows) = &source {
+        if rows.is_empty() {
+            return Err(AppError::field(
+                "addresses",
+                "Add at least one email address.",
+            ));
+        }
+        if rows.len() > MAX_ROWS {
+            return Err(AppError::field(
+                "addresses",
+                "Invite at most 10,000 people at once.",
+            ));
+        }
+    }
     let index = sub_account_index(state, org_id, &source).await?;
     let candidates = match source {
-        InviteSource::Rows(rows) => {
-            if rows.is_empty() {
-                return Err(AppError::field(
-                    "addresses",
-                    "Add at least one email address.",
-                ));
-            }
-            if rows.len() > MAX_ROWS {
-                return Err(AppError::field(
-                    "addresses",
-                    "Invite at most 10,000 people at once.",
-                ));
-            }
-            invitation_check::from_drafts(rows, &index)
-        }
+        InviteSource::Rows(rows) => invitation_check::from_drafts(rows, &index),
         InviteSource::Csv(csv) => {
             invitation_csv::parse(&csv, &index).map_err(|m| AppError::field("csv", m))?
         }
