@@ -80,21 +80,127 @@ pub async fn list(
         Some(total) => total,
         None => count(db, organization_id, filter).await?,
     };
-    on_db!(db, pool => {
-        let mut rows = QueryBuilder::new("WITH page AS (SELECT id FROM memberships WHERE ");
-        push_filter(&mut rows, organization_id, filter, &pattern);
-        rows.push(" ORDER BY ");
-        push_order(&mut rows, filter, "");
-        rows.push(" LIMIT ").push_bind(i64::from(page_size))
-            .push(" OFFSET ").push_bind(offset)
-            .push(") SELECT m.id, m.user_id, u.name, u.email, m.kind, m.role, m.status, m.modules,
+    let rows: Vec<MemberRow> = match db {
+        // One JSON value for the page instead of a row each (see `json_rows`).
+        Db::Sqlite(pool, _) => {
+            let mut query = QueryBuilder::new("");
+            push_page(
+                &mut query,
+                organization_id,
+                filter,
+                &pattern,
+                page_size,
+                offset,
+            );
+            query.push(
+                " SELECT json_group_array(json_object('id', hex(m.id), 'user_id', hex(m.user_id),
+                    'name', u.name, 'email', u.email, 'kind', m.kind, 'role', m.role,
+                    'status', m.status, 'modules', m.modules, 'all_sub_accounts', m.all_sub_accounts,
+                    'created_at', m.created_at, 'last_active_at', m.last_active_at,
+                    'access_ends_at', m.access_ends_at) ORDER BY ",
+            );
+            push_order(&mut query, filter, "m.");
+            query.push(
+                ") FROM page JOIN memberships m ON m.id = page.id JOIN users u ON u.id = m.user_id",
+            );
+            let (list,): (String,) = query.build_query_as().fetch_one(pool).await?;
+            super::json_rows::rows::<Listed>(&list)?
+                .into_iter()
+                .map(MemberRow::try_from)
+                .collect::<Result<_, _>>()?
+        }
+        // PostgreSQL hands rows over cheaply.
+        Db::Postgres(pool) => {
+            let mut query = QueryBuilder::new("");
+            push_page(
+                &mut query,
+                organization_id,
+                filter,
+                &pattern,
+                page_size,
+                offset,
+            );
+            query.push(
+                " SELECT m.id, m.user_id, u.name, u.email, m.kind, m.role, m.status, m.modules,
                     m.all_sub_accounts, m.created_at, m.last_active_at, m.access_ends_at
-             FROM page JOIN memberships m ON m.id = page.id JOIN users u ON u.id = m.user_id
-             ORDER BY ");
-        push_order(&mut rows, filter, "m.");
-        let rows = rows.build_query_as().fetch_all(pool).await?;
-        Ok((rows, total))
-    })
+                 FROM page JOIN memberships m ON m.id = page.id JOIN users u ON u.id = m.user_id
+                 ORDER BY ",
+            );
+            push_order(&mut query, filter, "m.");
+            query.build_query_as().fetch_all(pool).await?
+        }
+    };
+    Ok((rows, total))
+}
+
+/// `WITH page AS (…)`: the ids of the page's memberships, from `memberships`
+/// and its indexes alone.
+fn push_page<'a, DB: Database>(
+    query: &mut QueryBuilder<'a, DB>,
+    organization_id: Uuid,
+    filter: &ListFilter<'_>,
+    pattern: &str,
+    page_size: u32,
+    offset: i64,
+) where
+    Uuid: Encode<'a, DB> + Type<DB>,
+    String: Encode<'a, DB> + Type<DB>,
+    i64: Encode<'a, DB> + Type<DB>,
+    MemberStatus: Encode<'a, DB> + Type<DB>,
+    MembershipKind: Encode<'a, DB> + Type<DB>,
+{
+    query.push("WITH page AS (SELECT id FROM memberships WHERE ");
+    push_filter(query, organization_id, filter, pattern);
+    query.push(" ORDER BY ");
+    push_order(query, filter, "");
+    query
+        .push(" LIMIT ")
+        .push_bind(i64::from(page_size))
+        .push(" OFFSET ")
+        .push_bind(offset)
+        .push(")");
+}
+
+/// One member of [`list`]'s JSON page (SQLite).
+#[derive(serde::Deserialize)]
+struct Listed {
+    id: String,
+    user_id: String,
+    name: String,
+    email: String,
+    kind: MembershipKind,
+    role: Role,
+    status: MemberStatus,
+    modules: String,
+    all_sub_accounts: i64,
+    created_at: String,
+    last_active_at: Option<String>,
+    access_ends_at: Option<String>,
+}
+
+impl TryFrom<Listed> for MemberRow {
+    type Error = sqlx::Error;
+
+    fn try_from(row: Listed) -> Result<Self, sqlx::Error> {
+        use super::json_rows::{maybe_timestamp, timestamp, uuid};
+        Ok(MemberRow {
+            id: MembershipId(uuid(&row.id)?),
+            user_id: uuid(&row.user_id)?,
+            name: row.name,
+            email: row.email,
+            kind: row.kind,
+            role: row.role,
+            status: row.status,
+            modules: Modules(
+                crate::domain::module::parse_list(&row.modules)
+                    .map_err(|e| sqlx::Error::Decode(e.into()))?,
+            ),
+            all_sub_accounts: row.all_sub_accounts != 0,
+            created_at: timestamp(&row.created_at)?,
+            last_active_at: maybe_timestamp(row.last_active_at.as_deref())?,
+            access_ends_at: maybe_timestamp(row.access_ends_at.as_deref())?,
+        })
+    }
 }
 
 /// How many members pass `filter`, counted (a search, or a sub-account scope;

@@ -11,6 +11,7 @@ pub mod billing;
 pub mod contacts;
 pub mod former_members;
 pub mod invitations;
+mod json_rows;
 pub mod limits;
 pub mod members;
 pub mod organizations;

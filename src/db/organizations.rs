@@ -362,14 +362,13 @@ pub async fn for_user(db: &Db, user_id: Uuid) -> Result<Vec<UserOrganizationRow>
             .bind(user_id)
             .fetch_one(pool)
             .await?;
-            let listed: Vec<Listed> =
-                serde_json::from_str(&list).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            let listed: Vec<Listed> = super::json_rows::rows(&list)?;
             listed
                 .into_iter()
                 .map(|row| {
                     Ok(UserOrganizationRow {
-                        access_ends_at: row.access_ends_at.as_deref().map(timestamp).transpose()?,
-                        last_active_at: row.last_active_at.as_deref().map(timestamp).transpose()?,
+                        access_ends_at: super::json_rows::maybe_timestamp(row.access_ends_at.as_deref())?,
+                        last_active_at: super::json_rows::maybe_timestamp(row.last_active_at.as_deref())?,
                         modules: Modules(
                             module::parse_list(&row.modules)
                                 .map_err(|e| sqlx::Error::Decode(e.into()))?,
@@ -415,14 +414,6 @@ struct Listed {
     access_ends_at: Option<String>,
     last_active_at: Option<String>,
     modules: String,
-}
-
-/// A timestamp as either backend writes it into JSON (RFC 3339; SQLite's text may
-/// use a space for the `T`).
-fn timestamp(text: &str) -> Result<DateTime<Utc>, sqlx::Error> {
-    DateTime::parse_from_rfc3339(&text.replacen(' ', "T", 1))
-        .map(|at| at.with_timezone(&Utc))
-        .map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 /// How many memberships an organization has, by kind and status: one row kept

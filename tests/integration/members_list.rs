@@ -118,6 +118,54 @@ async fn tabs_search_and_sort_and_show_last_activity() {
     .await;
 }
 
+/// A page carries every field as stored, whatever the name holds (SQLite hands
+/// the page over as one JSON value, PostgreSQL as rows).
+#[tokio::test]
+async fn a_page_carries_each_member_exactly() {
+    on_each_backend(async |env| {
+        let acme = organization(env, "Olive Owner", "owner@acme.test", "Acme").await;
+        let (ann, _) = member(env, &acme, "ann@acme.test", Role::Admin).await;
+        let hostile = "Ann \"Quote\" \\ </script><b>Zoë</b> 🚀\u{7}";
+        rename(env, ann, hostile).await;
+        let page = members::list(
+            &env.state,
+            Some(acme.owner),
+            &acme.slug,
+            query(MemberStatus::Active, "", MemberSort::Name, false),
+        )
+        .await
+        .unwrap();
+        assert_eq!(page.total, 2, "[{}]", env.backend);
+        let listed = page.items.iter().find(|m| m.user_id == ann).unwrap();
+        assert_eq!(listed.name, hostile, "[{}]", env.backend);
+        assert_eq!(listed.email, "ann@acme.test");
+        assert_eq!(listed.role, Role::Admin);
+        assert_eq!(listed.status, MemberStatus::Active);
+        assert_eq!(listed.sub_accounts, None);
+        let detail = members::detail(&env.state, Some(acme.owner), &acme.slug, ann)
+            .await
+            .unwrap();
+        assert_eq!(listed.kind, detail.kind, "[{}]", env.backend);
+        assert_eq!(
+            listed.modules, detail.effective_modules,
+            "[{}]",
+            env.backend
+        );
+        assert_eq!(listed.joined_at, detail.joined_at, "[{}]", env.backend);
+        assert!(
+            listed.last_active.is_some(),
+            "[{}] joining is activity",
+            env.backend
+        );
+        let owner = page.items.iter().find(|m| m.user_id != ann).unwrap();
+        assert_eq!(
+            (owner.name.as_str(), owner.role),
+            ("Olive Owner", Role::Owner)
+        );
+    })
+    .await;
+}
+
 async fn rename(env: &TestEnv, user: Uuid, name: &str) {
     let mut tx = env.db().begin().await.unwrap();
     consort::db::users::update_name(&mut tx, user, name)
