@@ -3,6 +3,8 @@
 //! aggregated with `json_group_array` crosses once. These read what such a
 //! value holds.
 
+use super::types::Modules;
+use crate::domain::module;
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -23,6 +25,13 @@ pub fn timestamp(text: &str) -> Result<DateTime<Utc>, sqlx::Error> {
 /// An optional timestamp (a JSON `null` is none).
 pub fn maybe_timestamp(text: Option<&str>) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
     text.map(timestamp).transpose()
+}
+
+/// A membership's modules, as stored.
+pub fn modules(text: &str) -> Result<Modules, sqlx::Error> {
+    module::parse_list(text)
+        .map(Modules)
+        .map_err(|e| sqlx::Error::Decode(e.into()))
 }
 
 /// An id that JSON carries as `hex(id)`: JSON cannot hold SQLite's BLOBs.
@@ -47,6 +56,7 @@ mod tests {
         assert_eq!(uuid(&id.simple().to_string().to_uppercase()).unwrap(), id);
         assert!(uuid("not hex").is_err());
         assert!(timestamp("yesterday").is_err());
+        assert!(modules("no such module").is_err());
         let list: Vec<(i64, String)> = rows(r#"[[1, "a"]]"#).unwrap();
         assert_eq!(list, vec![(1, "a".to_owned())]);
     }

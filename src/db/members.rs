@@ -182,7 +182,7 @@ impl TryFrom<Listed> for MemberRow {
     type Error = sqlx::Error;
 
     fn try_from(row: Listed) -> Result<Self, sqlx::Error> {
-        use super::json_rows::{maybe_timestamp, timestamp, uuid};
+        use super::json_rows::{maybe_timestamp, modules, timestamp, uuid};
         Ok(MemberRow {
             id: MembershipId(uuid(&row.id)?),
             user_id: uuid(&row.user_id)?,
@@ -191,10 +191,7 @@ impl TryFrom<Listed> for MemberRow {
             kind: row.kind,
             role: row.role,
             status: row.status,
-            modules: Modules(
-                crate::domain::module::parse_list(&row.modules)
-                    .map_err(|e| sqlx::Error::Decode(e.into()))?,
-            ),
+            modules: modules(&row.modules)?,
             all_sub_accounts: row.all_sub_accounts != 0,
             created_at: timestamp(&row.created_at)?,
             last_active_at: maybe_timestamp(row.last_active_at.as_deref())?,

@@ -369,10 +369,7 @@ pub async fn for_user(db: &Db, user_id: Uuid) -> Result<Vec<UserOrganizationRow>
                     Ok(UserOrganizationRow {
                         access_ends_at: super::json_rows::maybe_timestamp(row.access_ends_at.as_deref())?,
                         last_active_at: super::json_rows::maybe_timestamp(row.last_active_at.as_deref())?,
-                        modules: Modules(
-                            module::parse_list(&row.modules)
-                                .map_err(|e| sqlx::Error::Decode(e.into()))?,
-                        ),
+                        modules: super::json_rows::modules(&row.modules)?,
                         name: row.name,
                         slug: row.slug,
                         kind: row.kind,
